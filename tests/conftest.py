@@ -1,0 +1,15 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))  # notebook_tools, manifest
+
+
+@pytest.fixture
+def tmp_cache(tmp_path, monkeypatch):
+    """An empty course cache, so loader tests never see the real one."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("IMAGES_AS_DATA_CACHE", str(cache))
+    return cache

@@ -1,0 +1,74 @@
+"""One source of truth for packages: requirements.txt; the conda files must list the same pins."""
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pins_from_requirements():
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return {l.split("==")[0].lower(): l.split("==")[1] for l in lines if l.strip() and not l.startswith("#")}
+
+
+def pins_from_environment(path):
+    env = yaml.safe_load(path.read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    return {p.split("==")[0].lower(): p.split("==")[1] for p in pip if not p.startswith("-")}
+
+
+def test_every_requirement_is_pinned_exactly():
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][\w.]*", line), f"not an exact pin: {line!r}"
+
+
+def test_environment_files_match_requirements():
+    want = pins_from_requirements()
+    for path in (ROOT / "environment.yml", ROOT / "binder" / "environment.yml"):
+        got = pins_from_environment(path)
+        assert got == want, f"{path.relative_to(ROOT)} drifted from requirements.txt: " \
+            f"only there {sorted(set(got.items()) - set(want.items()))}, missing {sorted(set(want.items()) - set(got.items()))}"
+
+
+def test_binder_environment_identical_to_root():
+    assert (ROOT / "environment.yml").read_text() == (ROOT / "binder" / "environment.yml").read_text()
+
+
+def test_course_critical_pins():
+    pins = pins_from_requirements()
+    assert pins["torch"] == "2.14.1" and pins["torchvision"] == "0.29.1"
+    assert int(pins["opencv-python-headless"].split(".")[0]) < 5, "OpenCV 5 ships no Haar cascades"
+
+
+def test_installed_versions_match_pins():
+    from importlib.metadata import version
+
+    for name, pinned in pins_from_requirements().items():
+        assert version(name).split("+")[0] == pinned, f"{name}: installed {version(name)}, pinned {pinned}; run make setup"
+
+
+def test_binder_files():
+    apt = (ROOT / "binder" / "apt.txt").read_text().split()
+    assert "dataset-fashion-mnist" in apt
+    post = (ROOT / "binder" / "postBuild").read_text()
+    assert "pip install" in post and "-e ." in post
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    command = "make test"
+    assert re.search(rf"^{command}\s+# set up, run the whole test suite", readme, re.M), "README lost its test command"
+    assert [l for l in ci.splitlines() if l.strip() and not l.startswith("#") and not l.startswith(("set ", "cd "))] == [command]
+
+
+def test_import_helpers_is_quiet_and_light():
+    import subprocess
+    import sys
+
+    code = "import sys; import helpers; print(sorted(m for m in ('torch', 'matplotlib.pyplot', 'timm', 'cv2') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", "importing helpers pulled in heavy modules or printed: " + out.stdout
+    assert out.stderr == ""

@@ -1,0 +1,48 @@
+"""Exercise checks: right answers pass, wrong ones get a hint, unanswered ones a nudge, never a traceback."""
+import numpy as np
+import pytest
+
+from helpers import check
+from helpers.exercises import all_exercise_ids, evaluate
+
+
+def test_unanswered_gets_a_nudge(capsys):
+    for exercise_id in all_exercise_ids():
+        ok, message = evaluate(exercise_id, ...)
+        assert ok is None and "not answered yet" in message
+    check("01.pixel", ...)
+    assert capsys.readouterr().out.startswith("👉 Exercise 01.pixel: not answered yet")
+
+
+def test_wrong_kind_of_answer_is_a_hint_not_a_traceback():
+    for exercise_id in all_exercise_ids():
+        for junk in ("a string", 42, np.zeros((2, 2)), object()):
+            ok, message = evaluate(exercise_id, junk)
+            assert ok is False, f"{exercise_id} accepted {junk!r}"
+            assert message.startswith(f"Exercise {exercise_id}:")
+
+
+def test_unknown_ids_are_clear():
+    with pytest.raises(ValueError, match=r"unknown exercise id '01.nope'; notebook 01 has: .*01.pixel"):
+        evaluate("01.nope", 1)
+    with pytest.raises(ValueError, match="no exercises for notebook '77'"):
+        evaluate("77.x", 1)
+    with pytest.raises(ValueError, match="must look like '01.crop'"):
+        evaluate("pixel", 1)
+
+
+def test_01_checks_give_specific_hints(capsys):
+    from helpers import load_photo
+
+    img = load_photo("chelsea", verbose=False)
+    assert evaluate("01.pixel", tuple(int(v) for v in img[50, 300]))[0] is True
+    ok, message = evaluate("01.pixel", tuple(int(v) for v in img[50, 300])[::-1])
+    assert ok is False and "reverse order" in message
+    assert evaluate("01.to_float", img / 255.0)[0] is True
+    assert "divide by 255" in evaluate("01.to_float", img.astype(float))[1]
+    h, w = 150, 225
+    assert evaluate("01.quarter_flip", img[:h, :w][:, ::-1])[0] is True
+    assert "not yet mirrored" in evaluate("01.quarter_flip", img[:h, :w])[1]
+    assert "upside down" in evaluate("01.quarter_flip", img[:h, :w][::-1])[1]
+    check("01.to_float", img / 255.0)
+    assert capsys.readouterr().out == "✅ Exercise 01.to_float: correct!\n"

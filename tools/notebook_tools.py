@@ -1,0 +1,115 @@
+"""Shared tooling (not the lesson): execute notebooks, make the student edition, read parameters.
+
+Used by tools/build_course.py, tools/execute_notebooks.py, bench/ and tests/.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+KERNEL = "python3"
+
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+
+
+def course_notebooks() -> list[Path]:
+    """The course notebooks, in course order (NN_topic.ipynb)."""
+    return sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def parameters_cell(nb):
+    cells = [c for c in nb.cells if "parameters" in tags(c)]
+    if len(cells) != 1:
+        raise ValueError(f"expected exactly one cell tagged 'parameters', found {len(cells)}")
+    return cells[0]
+
+
+def parameter_defaults(nb) -> dict:
+    """The lecture-mode defaults: NAME = literal assignments of the parameters cell."""
+    values = {}
+    for node in ast.parse(parameters_cell(nb).source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+        else:
+            raise ValueError(f"parameters cell may hold only NAME = literal lines, found: {ast.unparse(node)}")
+    return values
+
+
+def smoke_parameters(nb) -> dict:
+    """The smoke-test overrides stored in the notebook metadata (course.smoke_parameters)."""
+    return dict(nb.metadata.get("course", {}).get("smoke_parameters", {}))
+
+
+def strip_solution(source: str) -> str:
+    """Remove every '# BEGIN SOLUTION' ... '# END SOLUTION' block (markers included)."""
+    out, inside = [], False
+    for line in source.splitlines():
+        marker = line.strip()
+        if marker == BEGIN:
+            if inside:
+                raise ValueError("nested '# BEGIN SOLUTION'")
+            inside = True
+        elif marker == END:
+            if not inside:
+                raise ValueError("'# END SOLUTION' without '# BEGIN SOLUTION'")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError("'# BEGIN SOLUTION' without '# END SOLUTION'")
+    return "\n".join(out)
+
+
+def student_edition(nb):
+    """Copy of an instructor notebook with solutions removed and outputs cleared."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "solution" in tags(cell):
+            continue  # worked answers in prose are for the instructor
+        if cell.cell_type == "code":
+            if "solution" in tags(cell):
+                cell.source = strip_solution(cell.source)
+            cell.outputs = []
+            cell.execution_count = None
+            cell.metadata.pop("execution", None)
+        cells.append(cell)
+    nb.cells = cells
+    nb.metadata.setdefault("course", {})["edition"] = "student"
+    return nb
+
+
+def execute(nb, cwd: Path = NOTEBOOK_DIR, timeout: int = 600, record_timing: bool = False):
+    """Execute a notebook top to bottom in a fresh kernel (in place) and return it."""
+    from nbclient import NotebookClient
+
+    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
+                            record_timing=record_timing)
+    client.execute()
+    return nb
+
+
+def inject_parameters(nb, parameters: dict):
+    """Return a copy whose parameters cell is followed by an injected cell overriding values."""
+    nb = copy.deepcopy(nb)
+    if not parameters:
+        return nb
+    defaults = parameter_defaults(nb)
+    unknown = sorted(set(parameters) - set(defaults))
+    if unknown:
+        raise ValueError(f"unknown parameters {unknown}; this notebook has {sorted(defaults)}")
+    idx = nb.cells.index(parameters_cell(nb))
+    lines = ["# Parameters injected for this run"] + [f"{k} = {v!r}" for k, v in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(idx + 1, cell)
+    return nb

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Set up everything the course needs, idempotently: a virtual environment in .venv with the
+# pinned packages and the helpers package (editable), plus Debian's offline datasets where
+# apt is available and we are root. Safe to run again: it skips what is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  echo "setup: $PYTHON is missing or older than 3.10; install Python 3.10+ or run PYTHON=python3.11 make ..." >&2
+  exit 1
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+
+stamp="$VENV/.course-setup.sha256"
+want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing pinned packages from requirements.txt (first time: a few minutes)"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  echo "$want" > "$stamp"
+else
+  echo "setup: packages up to date ($VENV)"
+fi
+
+# Offline data from Debian: Fashion-MNIST (notebooks 07, 09) and WordNet (notebook 08).
+# Optional: without them the loaders fall back to downloading.
+need=()
+[ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
+[ -d /usr/share/wordnet ] || need+=(wordnet-base)
+if [ ${#need[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages ${need[*]}"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }; then
+      echo "setup: warning: could not install ${need[*]}; the loaders will try to download instead" >&2
+    fi
+  else
+    echo "setup: note: ${need[*]} not installed (needs apt as root); the loaders will download instead"
+  fi
+fi
+echo "setup: done"
