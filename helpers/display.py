@@ -25,7 +25,8 @@ def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: st
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     if axes is None:
-        _, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
+        _, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False,
+                               layout="constrained")
     axes = np.atleast_1d(np.asarray(axes)).ravel()
     if len(axes) < len(images):
         raise ValueError(f"got {len(axes)} axes for {len(images)} images")
@@ -48,7 +49,8 @@ def show_with_histogram(img, bins: int = 256, axes=None, title: str | None = Non
 
     img = check_image(img, channels="gray_or_rgb")
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [1, 1.4]})
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [1, 1.4]},
+                               layout="constrained")
     ax_img, ax_hist = axes
     is_gray = img.ndim == 2 or img.shape[2] == 1
     ax_img.imshow(img.squeeze() if is_gray else img, cmap="gray" if is_gray else None)
