@@ -4,12 +4,15 @@ Writes
   build/executed/NN_topic.ipynb   notebooks executed top to bottom (lecture mode)
   build/html/NN_topic.html        their HTML pages, and build/html/index.html in course order
   build/student/NN_topic.ipynb    the student edition: solutions removed, outputs cleared
-Usage: python tools/build_course.py [--skip-execute]   (--skip-execute renders the stored outputs)
+Usage: python tools/build_course.py [--skip-execute] [--out DIR]
+  --skip-execute  render the stored outputs instead of executing (fast; for checking the build)
+  --out DIR       write into DIR instead of build/
 """
 import html
 import re
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -52,12 +55,13 @@ Pages below were executed top to bottom in lecture mode when this site was built
 
 def main(argv):
     skip_execute = "--skip-execute" in argv
+    out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else BUILD
     books = course_notebooks()
     if not books:
         print("build_course: no notebooks under notebooks/")
         return 1
     for sub in ("executed", "html", "student"):
-        (BUILD / sub).mkdir(parents=True, exist_ok=True)
+        (out / sub).mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(template_name="lab")
     rows = []
     for path in books:
@@ -66,17 +70,17 @@ def main(argv):
         if not skip_execute:
             execute(nb)
         secs = time.perf_counter() - t0
-        nbformat.write(nb, BUILD / "executed" / path.name)
+        nbformat.write(nb, out / "executed" / path.name)
         body, _ = exporter.from_notebook_node(nb)
         page = path.with_suffix(".html").name
-        (BUILD / "html" / page).write_text(body, encoding="utf-8")
-        nbformat.write(student_edition(nbformat.read(path, as_version=4)), BUILD / "student" / path.name)
+        (out / "html" / page).write_text(body, encoding="utf-8")
+        nbformat.write(student_edition(nbformat.read(path, as_version=4)), out / "student" / path.name)
         title, minutes = title_and_summary(nb)
         rows.append((path.name[:2], page, title, minutes, path.name, secs))
         print(f"{path.name}: executed in {secs:.1f} s -> build/html/{page}, build/student/{path.name}")
-    (BUILD / "html" / "index.html").write_text(index_page(rows), encoding="utf-8")
+    (out / "html" / "index.html").write_text(index_page(rows), encoding="utf-8")
     total = sum(r[-1] for r in rows)
-    print(f"build_course: {len(rows)} notebooks in {total:.0f} s; open build/html/index.html")
+    print(f"build_course: {len(rows)} notebooks in {total:.0f} s; open {out / 'html' / 'index.html'}")
     return 0
 
 

@@ -38,10 +38,12 @@ def parameter_defaults(nb) -> dict:
     """The lecture-mode defaults: NAME = literal assignments of the parameters cell."""
     values = {}
     for node in ast.parse(parameters_cell(nb).source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        try:
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+                raise ValueError
             values[node.targets[0].id] = ast.literal_eval(node.value)
-        else:
-            raise ValueError(f"parameters cell may hold only NAME = literal lines, found: {ast.unparse(node)}")
+        except ValueError:
+            raise ValueError(f"parameters cell may hold only NAME = literal lines, found: {ast.unparse(node)}") from None
     return values
 
 

@@ -1,0 +1,114 @@
+"""Benchmark (not a test): run every notebook in lecture mode and measure it.
+
+For each notebook: wall seconds, slowest cell seconds, and peak kernel memory (max RSS of the
+kernel process and its children, read inside the kernel at the end). A fixed NumPy/PyTorch
+reference workload is timed in the same run, so results from noisy machines can be compared as
+ratios. Writes bench/results/notebooks.md (and prints it).
+
+Usage: python bench/bench_notebooks.py [NAME_FRAGMENT ...]
+Budgets (design doc): whole course <= 600 s on 2 cores, no cell > 20 s, peak <= 2048 MiB per notebook.
+"""
+import datetime as dt
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from notebook_tools import ROOT, course_notebooks, execute  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "notebooks.md"
+BUDGET_TOTAL, BUDGET_CELL, BUDGET_MIB = 600, 20, 2048
+
+PEAK_CELL = """import resource as _r
+print("PEAK_RSS_KIB", max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss, _r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss))"""
+
+
+def reference_seconds():
+    """A fixed CPU workload (matrix products and a small conv net forward/backward): machine speed now."""
+    import numpy as np
+    import torch
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((600, 600))
+    conv = torch.nn.Sequential(torch.nn.Conv2d(1, 16, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.LazyLinear(10))
+    x = torch.randn(128, 1, 28, 28)
+    conv(x)
+    t0 = time.perf_counter()
+    for _ in range(8):
+        a = np.tanh(a @ a.T / 600)
+    for _ in range(4):
+        conv(x).sum().backward()
+    return time.perf_counter() - t0
+
+
+def cell_seconds(cell):
+    meta = cell.get("metadata", {}).get("execution", {})
+    start, end = meta.get("iopub.execute_input"), meta.get("shell.execute_reply")
+    if not start or not end:
+        return 0.0
+    parse = lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def measure(path):
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PEAK_CELL))
+    t0 = time.perf_counter()
+    execute(nb, record_timing=True)
+    wall = time.perf_counter() - t0
+    peak_kib = int(next(o.text.split()[1] for o in nb.cells[-1].outputs if "PEAK_RSS_KIB" in o.get("text", "")))
+    code = [c for c in nb.cells[:-1] if c.cell_type == "code"]
+    times = [cell_seconds(c) for c in code]
+    slowest = max(range(len(times)), key=times.__getitem__)
+    return wall, times[slowest], code[slowest].execution_count, peak_kib / 1024
+
+
+def main(argv):
+    wanted = argv[1:]
+    books = [p for p in course_notebooks() if not wanted or any(w in p.name for w in wanted)]
+    ref_before = reference_seconds()
+    rows = []
+    for path in books:
+        wall, slow, slow_n, mib = measure(path)
+        rows.append((path.stem, wall, slow, slow_n, mib))
+        print(f"{path.stem}: {wall:.1f} s, slowest cell [{slow_n}] {slow:.1f} s, peak {mib:.0f} MiB", flush=True)
+    ref_after = reference_seconds()
+    ref = (ref_before + ref_after) / 2
+    total = sum(r[1] for r in rows)
+    ok = lambda good: "✓" if good else "✗ over"
+    lines = [
+        "# Notebook benchmark (lecture mode)",
+        "",
+        f"Command: `python bench/bench_notebooks.py` · {dt.date.today()} · {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()} · load average at end "
+        f"{os.getloadavg()[0]:.1f}",
+        "",
+        f"Reference workload (fixed NumPy + PyTorch CPU work, same run): {ref_before:.2f} s before, "
+        f"{ref_after:.2f} s after. `× ref` = notebook wall time / reference time, comparable across machines.",
+        "",
+        "| notebook | wall s | × ref | slowest cell s (cell #) | peak kernel MiB | within budget |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, wall, slow, slow_n, mib in rows:
+        lines.append(f"| {name} | {wall:.1f} | {wall / ref:.1f} | {slow:.1f} ({slow_n}) | {mib:.0f} | "
+                     f"{ok(slow <= BUDGET_CELL and mib <= BUDGET_MIB)} |")
+    lines += [
+        f"| **total** | **{total:.1f}** | {total / ref:.1f} | {max(r[2] for r in rows):.1f} | {max(r[4] for r in rows):.0f} | "
+        f"{ok(total <= BUDGET_TOTAL)} (≤ {BUDGET_TOTAL} s) |",
+        "",
+        f"Budgets: whole course ≤ {BUDGET_TOTAL} s on 2 cores, no cell > {BUDGET_CELL} s, peak ≤ {BUDGET_MIB} MiB per notebook.",
+    ]
+    if not wanted:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS.relative_to(ROOT)}")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
