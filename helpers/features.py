@@ -11,6 +11,7 @@ Used by 05_classical_pipeline and later units; bench/bench_features.py times bot
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
 
 KINDS = ("hist", "glcm", "hog", "pixels")
 GLCM_PROPS = ("contrast", "dissimilarity", "homogeneity", "energy", "correlation", "entropy")
@@ -296,3 +297,46 @@ def extract_features(images, kinds=("hist", "glcm", "hog"), *, hist_bins=32, glc
                           hog_orientations=hog_orientations, hog_pixels_per_cell=hog_pixels_per_cell,
                           hog_cells_per_block=hog_cells_per_block)
     return X, names
+
+
+class ImageFeatures(TransformerMixin, BaseEstimator):
+    """scikit-learn step: image batch (N, H, W[, 3]) -> extract_features(...) array (N, D); learns nothing.
+
+    Put it first in a Pipeline so the fitted model takes images, not feature tables:
+    ``make_pipeline(ImageFeatures(kinds=("hog",)), StandardScaler(), SVC())``.
+    """
+
+    def __init__(self, kinds=("hist", "glcm", "hog"), hist_bins=32, glcm_levels=8, hog_orientations=9,
+                 hog_pixels_per_cell=(7, 7), hog_cells_per_block=(2, 2)):
+        self.kinds = kinds
+        self.hist_bins = hist_bins
+        self.glcm_levels = glcm_levels
+        self.hog_orientations = hog_orientations
+        self.hog_pixels_per_cell = hog_pixels_per_cell
+        self.hog_cells_per_block = hog_cells_per_block
+
+    def _options(self):
+        return dict(hist_bins=self.hist_bins, glcm_levels=self.glcm_levels, hog_orientations=self.hog_orientations,
+                    hog_pixels_per_cell=self.hog_pixels_per_cell, hog_cells_per_block=self.hog_cells_per_block)
+
+    def fit(self, images, y=None):
+        """Check the images and remember their size and feature names; returns self."""
+        X, names = extract_features(np.asarray(images)[:1] if not isinstance(images, list) else images[:1],
+                                    self.kinds, **self._options())
+        self.image_shape_ = np.shape(images[0])
+        self.feature_names_ = np.array(names, dtype=object)
+        self.n_features_out_ = X.shape[1]
+        return self
+
+    def transform(self, images):
+        """Image batch -> (N, D) float64 features, in the order of get_feature_names_out()."""
+        if not hasattr(self, "image_shape_"):
+            raise ValueError("this ImageFeatures is not fitted yet; call fit(images) or fit the whole pipeline first")
+        if np.shape(images[0]) != self.image_shape_:
+            raise ValueError(f"images have shape {np.shape(images[0])} but the model was fitted on {self.image_shape_}; "
+                             f"resize them first, e.g. skimage.transform.resize(img, {self.image_shape_[:2]})")
+        return extract_features(images, self.kinds, **self._options())[0]
+
+    def get_feature_names_out(self, input_features=None):
+        """The D feature names, e.g. 'hog_b0_0_c0_0_o0', 'glcm_entropy_d1_a0'."""
+        return self.feature_names_.copy()

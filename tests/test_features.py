@@ -101,3 +101,29 @@ def test_bad_options_are_clear_errors(kwargs, words):
 def test_constant_images_do_not_produce_nan():
     X, _ = extract_features(np.zeros((2, 28, 28), np.uint8), glcm_props=GLCM_PROPS)
     assert np.isfinite(X).all()
+
+
+def test_image_features_step_in_a_pipeline(fashion, tmp_path):
+    import joblib
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    from helpers.features import ImageFeatures
+
+    y = load_fashion_mnist(verbose=False).y_train[:300]
+    model = make_pipeline(ImageFeatures(kinds=("hog", "glcm")), StandardScaler(), SVC())
+    model.fit(fashion[:200], y[:200])
+    step = model[0]
+    assert step.n_features_out_ == 324 + 24 and step.get_feature_names_out()[0] == "hog_b0_0_c0_0_o0"
+    assert np.allclose(step.transform(fashion[:5]), extract_features(fashion[:5], ("hog", "glcm"))[0])
+    assert (model.predict(fashion[200:]) == y[200:]).mean() > 0.6
+    assert clone(model)[0].get_params()["kinds"] == ("hog", "glcm")
+    joblib.dump(model, tmp_path / "model.joblib")           # a file this test wrote itself
+    again = joblib.load(tmp_path / "model.joblib")
+    assert (again.predict(fashion[200:]) == model.predict(fashion[200:])).all()
+    with pytest.raises(ValueError, match=r"fitted on \(28, 28\).*resize"):
+        step.transform(np.zeros((2, 32, 32), np.uint8))
+    with pytest.raises(ValueError, match="not fitted yet"):
+        ImageFeatures().transform(fashion[:2])
