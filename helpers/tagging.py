@@ -1,0 +1,175 @@
+"""Tag images with a pretrained ImageNet CNN: preprocessing, batched prediction, tags, coarse tags.
+
+Used by 08_autotaggers and later units. Images go in as NumPy arrays, uint8 (0..255) or float
+([0, 1]), gray (H, W) or RGB (H, W, 3), one at a time or as a batch/list; probabilities come
+out as float32 arrays (N, 1000) in the model's class order (helpers.imagenet_class_names()).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .validate import check_image
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+COARSE_TAGS_FILE = Path(__file__).resolve().parent.parent / "data" / "imagenet_coarse_tags.csv"
+
+
+def _as_image_list(images, name: str = "images") -> list[np.ndarray]:
+    """One image (H, W) / (H, W, 3), a batch (N, H, W[, 3]) or a list of images -> list of arrays."""
+    if isinstance(images, np.ndarray):
+        if images.ndim == 4 or (images.ndim == 3 and images.shape[-1] not in (3, 4)):
+            return list(images)          # a batch: (N, H, W, C) or (N, H, W) gray
+        return [images]                  # one image
+    if isinstance(images, (list, tuple)):
+        if len(images) == 0:
+            raise ValueError(f"{name} is an empty list; pass at least one image")
+        return list(images)
+    raise TypeError(f"{name} must be a numpy array or a list of arrays, got {type(images).__name__}")
+
+
+def preprocess(images, size: int = 224, crop_pct: float = 0.875, mean=IMAGENET_MEAN, std=IMAGENET_STD):
+    """Images (uint8 or float [0, 1], gray or RGB, any sizes) -> float32 torch tensor (N, 3, size, size).
+
+    Like timm's evaluation transform: resize the shorter side to size / crop_pct (bilinear, with
+    antialiasing), centre-crop size x size, scale to [0, 1], subtract the ImageNet mean and divide
+    by the std per channel. Gray images are repeated to 3 channels. crop_pct=1.0 keeps the whole image.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 16:
+        raise ValueError(f"size={size!r} must be an int of at least 16 (224 is what the model was trained on)")
+    if not (isinstance(crop_pct, (int, float)) and 0.5 <= crop_pct <= 1.0):
+        raise ValueError(f"crop_pct={crop_pct!r} must be a number in [0.5, 1.0] (0.875 = timm's default, 1.0 = no crop)")
+    mean_t = torch.tensor(mean, dtype=torch.float32).view(3, 1, 1)
+    std_t = torch.tensor(std, dtype=torch.float32).view(3, 1, 1)
+    out = []
+    for i, img in enumerate(_as_image_list(images)):
+        img = check_image(img, name=f"images[{i}]", channels="gray_or_rgb")
+        x = torch.from_numpy(np.array(img, dtype=np.float32))   # a copy: read-only inputs are fine
+        if img.dtype == np.uint8:
+            x = x / 255.0
+        x = x.unsqueeze(-1).expand(*x.shape, 3) if x.ndim == 2 else x   # gray -> 3 channels
+        x = x.permute(2, 0, 1).unsqueeze(0)                               # (1, 3, H, W)
+        h, w = x.shape[-2:]
+        scale = (size / crop_pct) / min(h, w)
+        new_h, new_w = max(size, round(h * scale)), max(size, round(w * scale))
+        x = F.interpolate(x, size=(new_h, new_w), mode="bilinear", align_corners=False, antialias=True)
+        top, left = (new_h - size) // 2, (new_w - size) // 2
+        x = x[0, :, top:top + size, left:left + size].clamp(0, 1)
+        out.append((x - mean_t) / std_t)
+    return torch.stack(out)
+
+
+def _model_device(model):
+    try:
+        return next(model.parameters()).device
+    except (StopIteration, AttributeError):
+        raise TypeError(f"model must be a torch module with parameters, got {type(model).__name__}; "
+                        f"use helpers.load_imagenet_cnn()") from None
+
+
+def _check_batch_size(batch_size):
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size={batch_size!r} must be a positive int, e.g. 32")
+
+
+def features_and_proba(model, images, batch_size: int = 32, size: int = 224, crop_pct: float = 0.875):
+    """Run the CNN once per batch -> (features float32 (N, D) pooled penultimate layer, proba float32 (N, 1000)).
+
+    features are what the classifier head sees (D = 1280 for EfficientNet-Lite0); proba are the
+    softmax of its logits. Images are preprocessed batch by batch, so memory stays small.
+    """
+    import torch
+
+    _check_batch_size(batch_size)
+    device = _model_device(model)
+    items = _as_image_list(images)
+    feats, probs = [], []
+    with torch.inference_mode():
+        for start in range(0, len(items), batch_size):
+            x = preprocess(items[start:start + batch_size], size=size, crop_pct=crop_pct).to(device)
+            pooled = model.forward_head(model.forward_features(x), pre_logits=True)
+            logits = model.get_classifier()(pooled)
+            feats.append(pooled.float().cpu().numpy())
+            probs.append(torch.softmax(logits.float(), dim=1).cpu().numpy())
+    return np.concatenate(feats), np.concatenate(probs)
+
+
+def predict_proba(model, images, batch_size: int = 32, size: int = 224, crop_pct: float = 0.875) -> np.ndarray:
+    """Class probabilities in batches -> float32 array (N, n_classes), rows sum to 1."""
+    import torch
+
+    _check_batch_size(batch_size)
+    device = _model_device(model)
+    items = _as_image_list(images)
+    probs = []
+    with torch.inference_mode():
+        for start in range(0, len(items), batch_size):
+            x = preprocess(items[start:start + batch_size], size=size, crop_pct=crop_pct).to(device)
+            probs.append(torch.softmax(model(x).float(), dim=1).cpu().numpy())
+    return np.concatenate(probs)
+
+
+def _check_proba(proba, names):
+    proba = np.asarray(proba)
+    if proba.ndim == 1:
+        proba = proba[None]
+    if proba.ndim != 2 or not np.issubdtype(proba.dtype, np.floating):
+        raise ValueError(f"proba must be a float array (N, n_classes), got shape {proba.shape} dtype {proba.dtype}; "
+                         f"use predict_proba(model, images)")
+    if len(names) != proba.shape[1]:
+        raise ValueError(f"{len(names)} class names for {proba.shape[1]} probability columns; "
+                         f"pass imagenet_class_names() (or the coarse tag names) in model order")
+    return proba
+
+
+def top_k_tags(proba, names, k: int = 5) -> list[list[tuple[str, float]]]:
+    """proba (N, C) or (C,), names (C) -> per image the k most likely (name, probability), best first."""
+    proba = _check_proba(proba, names)
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= proba.shape[1]:
+        raise ValueError(f"k={k!r} must be an int between 1 and {proba.shape[1]}")
+    order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
+    return [[(names[j], float(row[j])) for j in idx] for row, idx in zip(proba, order)]
+
+
+def tags_over_threshold(proba, names, threshold: float = 0.1, max_tags: int | None = None):
+    """proba (N, C) or (C,), names (C) -> per image every (name, probability) with probability >= threshold, best first."""
+    proba = _check_proba(proba, names)
+    if not isinstance(threshold, (int, float, np.floating)) or not 0 < threshold <= 1:
+        raise ValueError(f"threshold={threshold!r} must be a probability in (0, 1], e.g. 0.1")
+    out = []
+    for row in proba:
+        idx = np.flatnonzero(row >= threshold)
+        idx = idx[np.argsort(-row[idx], kind="stable")][:max_tags]
+        out.append([(names[j], float(row[j])) for j in idx])
+    return out
+
+
+def load_coarse_tags(verbose: bool = True):
+    """The shipped WordNet roll-up -> pandas DataFrame, 1000 rows in model order: index, wnid, name, coarse, via, path."""
+    import pandas as pd
+
+    if not COARSE_TAGS_FILE.is_file():
+        raise FileNotFoundError(f"{COARSE_TAGS_FILE.name} is missing from data/; restore it with "
+                                f"git checkout -- data/ or rebuild it: python tools/build_coarse_tags.py")
+    table = pd.read_csv(COARSE_TAGS_FILE, comment="#", keep_default_na=False)
+    if verbose:
+        print(f"coarse tags: loaded from the course's data folder (<course>/data/{COARSE_TAGS_FILE.name})")
+    return table
+
+
+def coarse_proba(proba, coarse_of_class) -> tuple[np.ndarray, list[str]]:
+    """Roll fine-class probabilities up: proba (N, C), coarse_of_class (C labels) -> (P (N, K) sums per tag, K tag names).
+
+    Tag names come in order of first appearance in coarse_of_class; each row of P still sums to 1.
+    """
+    coarse_of_class = list(coarse_of_class)
+    proba = _check_proba(proba, coarse_of_class)
+    tags = list(dict.fromkeys(coarse_of_class))
+    member = np.zeros((len(coarse_of_class), len(tags)), dtype=proba.dtype)
+    member[np.arange(len(coarse_of_class)), [tags.index(t) for t in coarse_of_class]] = 1
+    return proba @ member, tags
