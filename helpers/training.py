@@ -236,14 +236,15 @@ def _infer_num_classes(model, y):
 def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_size: int = 128,
         device="auto", optimizer: str = "adam", weight_decay: float = 0.0, momentum: float = 0.9,
         loss: str = "cross_entropy", schedule: str | None = None, patience: int | None = None,
-        seed: int = 0, progress: bool = True) -> History:
+        restore_best: bool = True, seed: int = 0, progress: bool = True) -> History:
     """Train model on in-memory data, validating after every epoch; returns a History.
 
     X_*: uint8 (N, H, W) images or float32 (N, C, H, W) tensors in [0, 1]; y_*: int labels (N,).
     optimizer: "adam", "adamw" or "sgd" (with momentum); schedule: None or "onecycle";
     loss: "cross_entropy" or "mse" (softmax vs one-hot, for comparison only).
     patience: stop when validation loss has not improved for this many epochs, then restore the
-    weights of the best epoch (also restored at the end without early stopping).
+    weights of the best epoch (also at the end without early stopping, unless restore_best=False:
+    use that when X_val is only watched, e.g. a test set, and must not pick the weights).
     On CUDA: bf16 autocast and channels_last. The model is left on `device`, in eval mode.
     """
     import torch
@@ -335,7 +336,7 @@ def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_
                 break
     if bar is not None:
         bar.close()
-    if best_state is not None:
+    if restore_best and best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
     return history
