@@ -98,7 +98,8 @@ def main(argv=None) -> int:
         f"Speed-up of batching: **{speedup:.1f}×** (target at least 2×: {'met' if speedup >= 2 else 'NOT met'}). "
         f"Largest probability difference between the two: {max_diff:.1e}.",
         "",
-        f"Command: `.venv/bin/python bench/bench_tagging.py --n {args.n} --batch {args.batch} --size {args.size}`",
+        f"Command: `.venv/bin/python bench/bench_tagging.py --n {args.n} --batch {args.batch} --size {args.size} "
+        f"--repeats {args.repeats}` (best of {args.repeats} run(s) per variant)",
         "",
     ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
