@@ -22,8 +22,10 @@ stamp="$VENV/.course-setup.sha256"
 want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing pinned packages from requirements.txt (first time: a few minutes)"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  # (pip on the course machines warns about every missing local index folder: hide those lines only)
+  { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt &&
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .; } 2>&1 |
+    { grep -v "is ignored: it is neither a file nor a directory" || true; }
   echo "$want" > "$stamp"
 else
   echo "setup: packages up to date ($VENV)"
