@@ -7,6 +7,7 @@ Importing this module imports nothing heavy (torch and timm are imported inside 
 """
 from __future__ import annotations
 
+import os
 import socket
 
 from .data import ResourceNotFoundError, Source, SourceUnavailable, cache_dir, pretty_path, resolve
@@ -17,7 +18,9 @@ _USE = ("auto", True, False)
 
 
 def hub_reachable(host: str = HUB_HOST, port: int = 443, timeout: float = 3.0) -> bool:
-    """True when a TCP connection to host:port opens within timeout seconds (nothing is sent)."""
+    """True when a TCP connection to host:port opens within timeout seconds (nothing is sent), or a proxy is set."""
+    if any(os.environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True  # behind a proxy a direct connection may fail while downloads work: let timm try
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError:

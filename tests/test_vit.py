@@ -21,6 +21,8 @@ def random_vit():
 
 
 def test_hub_reachable_is_a_quick_tcp_check(monkeypatch):
+    for key in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(key, raising=False)
     def refuse(*args, **kwargs):
         raise OSError("Name or service not known")
 
@@ -32,6 +34,10 @@ def test_hub_reachable_is_a_quick_tcp_check(monkeypatch):
             pass
 
     monkeypatch.setattr(vit.socket, "create_connection", lambda *a, **k: Conn())
+    assert hub_reachable() is True
+
+    monkeypatch.setattr(vit.socket, "create_connection", refuse)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")   # direct fails, but a proxy may work
     assert hub_reachable() is True
 
 
