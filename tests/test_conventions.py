@@ -13,7 +13,9 @@ from notebook_tools import BEGIN, END, course_notebooks, parameter_defaults, smo
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS = course_notebooks()
 IDS = [p.stem for p in BOOKS]
-EXPECTED = ["00_setup_check", "01_images_as_arrays", "02_color_histograms", "03_texture_and_entropy"]
+EXPECTED = ["00_setup_check", "01_images_as_arrays", "02_color_histograms", "03_texture_and_entropy",
+            "04_haar_features_and_faces", "05_classical_pipeline", "06_cnn_building_blocks", "07_training_cnns",
+            "08_autotaggers", "09_vision_transformers"]
 CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d\.\w+)["']""")
 
 
@@ -21,9 +23,12 @@ def load(path):
     return nbformat.read(path, as_version=4)
 
 
-def test_foundation_notebooks_exist_in_order():
+def test_course_notebooks_exist_in_order():
     names = [p.stem for p in BOOKS]
     assert names[: len(EXPECTED)] == EXPECTED
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in names:
+        assert f"(notebooks/{name}.ipynb)" in readme, f"README's notebook table does not link {name}"
     assert [n[:2] for n in names] == sorted(n[:2] for n in names)
 
 
