@@ -233,10 +233,12 @@ def main(argv):
                   [(round(a, 2), round(b, 4), round(c, 1)) for a, b, c, _ in r["trace"]])
     load_after = os.getloadavg()
     if not args.skip_time_to_90:
-        lines += ["", "Target: ≤ 60 s wall to 0.90 on a quiet 2-core machine. With `--threads 1` the CPU seconds "
-                  "are one core's work, an upper bound for the wall time of two threads on two quiet cores."]
+        lines += ["", "Target: ≤ 60 s wall to 0.90 on a quiet 2-core machine. Measured with `--threads 1`: on this "
+                  "shared 2-core machine two torch threads were several times slower than one for these small models "
+                  "(threads wait on each other when another job holds a core); on two truly idle cores two threads "
+                  "may be somewhat faster."]
     lines += ["", f"Load average at the end: {load_after[0]:.1f} (1 min). On a shared machine wall seconds are "
-              "inflated; on a quiet 2-core machine expect wall ≈ CPU s / 2 to CPU s (two threads)."]
+              "inflated: wall seconds well above CPU seconds mean other jobs slowed the run."]
     out = ROOT / "bench" / "results" / "training.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n")
