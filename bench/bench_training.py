@@ -1,6 +1,6 @@
 """Training speed on the CPU: the course's in-memory loop vs a naive PIL + DataLoader loop, and time to 90%.
 
-Usage: .venv/bin/python bench/bench_training.py [--images N] [--skip-throughput] [--skip-time-to-90]
+Usage: .venv/bin/python bench/bench_training.py [--threads 1] [--images N] [--recipes W-W-W:EPOCHS:BATCH:LR,...] [--skip-throughput] [--skip-time-to-90]
 Part 1 (throughput): the same SmallCNN, optimiser and batch size trained on the same N
 Fashion-MNIST images (a) the course's way (helpers.training: uint8 -> one float tensor once,
 batches by index) and (b) the naive way (a torch Dataset of PIL images, torchvision per-sample
@@ -184,7 +184,7 @@ def main(argv):
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-time-to-90", action="store_true")
-    parser.add_argument("--recipes", default="16-32-64:2:512:0.01",
+    parser.add_argument("--recipes", default="12-24-48:2:512:0.01,16-32-64:2:512:0.01",
                         help="comma-separated widths:epochs:batch:lr, e.g. 16-32-64:2:512:0.01")
     args = parser.parse_args(argv[1:])
     if args.threads:
