@@ -54,6 +54,7 @@ def test_build_renders_index_in_order(tmp_path):
     index = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="(\d\d_\w+)\.html">', index)
     assert links == [p.stem for p in books]
+    assert len(re.findall(r"<td>about \d+ minutes</td>", index)) == len(books), "time estimates missing or untidy"
     for p in books:
         page = (tmp_path / "html" / f"{p.stem}.html").read_text(encoding="utf-8")
         assert "<html" in page and len(page) > 10_000

@@ -27,7 +27,7 @@ def title_and_summary(nb):
     first = nb.cells[0].source if nb.cells else ""
     m = re.search(r"^#\s+(.+)$", first, re.M)
     title = m.group(1).strip() if m else "(untitled)"
-    t = re.search(r"(?i)time[^:\n]*:\s*\**\s*([^\n*]+)", first)
+    t = re.search(r"(?i)\*\*time:\*\*\s*([^\n·*]+)", first)  # "**Time:** about 25 minutes · ..."
     return title, (t.group(1).strip() if t else "")
 
 
