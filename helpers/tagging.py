@@ -6,15 +6,11 @@ out as float32 arrays (N, 1000) in the model's class order (helpers.imagenet_cla
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
+from .data import load_coarse_tags  # noqa: F401  (the roll-up table; notebook 08 imports it from here)
 from .validate import check_image
-
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
-COARSE_TAGS_FILE = Path(__file__).resolve().parent.parent / "data" / "imagenet_coarse_tags.csv"
+from .weights import normalisation
 
 
 def _as_image_list(images, name: str = "images") -> list[np.ndarray]:
@@ -30,12 +26,14 @@ def _as_image_list(images, name: str = "images") -> list[np.ndarray]:
     raise TypeError(f"{name} must be a numpy array or a list of arrays, got {type(images).__name__}")
 
 
-def preprocess(images, size: int = 224, crop_pct: float = 0.875, mean=IMAGENET_MEAN, std=IMAGENET_STD):
-    """Images (uint8 or float [0, 1], gray or RGB, any sizes) -> float32 torch tensor (N, 3, size, size).
+def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
+    """Images (uint8 or float [0, 1], gray or RGB, any sizes) -> float32 torch tensor (N, 3, size, size) for model.
 
     Like timm's evaluation transform: resize the shorter side to size / crop_pct (bilinear, with
-    antialiasing), centre-crop size x size, scale to [0, 1], subtract the ImageNet mean and divide
-    by the std per channel. Gray images are repeated to 3 channels. crop_pct=1.0 keeps the whole image.
+    antialiasing), centre-crop size x size, scale to [0, 1], subtract the mean and divide by the std
+    per channel that the model's weights expect (model.pretrained_cfg: for the course's
+    EfficientNet-Lite0, 0.5 and 0.5, i.e. [-1, 1]). Gray images are repeated to 3 channels.
+    crop_pct=1.0 keeps the whole image.
     """
     import torch
     import torch.nn.functional as F
@@ -44,6 +42,7 @@ def preprocess(images, size: int = 224, crop_pct: float = 0.875, mean=IMAGENET_M
         raise ValueError(f"size={size!r} must be an int of at least 16 (224 is what the model was trained on)")
     if not (isinstance(crop_pct, (int, float)) and 0.5 <= crop_pct <= 1.0):
         raise ValueError(f"crop_pct={crop_pct!r} must be a number in [0.5, 1.0] (0.875 = timm's default, 1.0 = no crop)")
+    mean, std = normalisation(model)
     mean_t = torch.tensor(mean, dtype=torch.float32).view(3, 1, 1)
     std_t = torch.tensor(std, dtype=torch.float32).view(3, 1, 1)
     out = []
@@ -91,7 +90,7 @@ def features_and_proba(model, images, batch_size: int = 32, size: int = 224, cro
     feats, probs = [], []
     with torch.inference_mode():
         for start in range(0, len(items), batch_size):
-            x = preprocess(items[start:start + batch_size], size=size, crop_pct=crop_pct).to(device)
+            x = preprocess(items[start:start + batch_size], model, size=size, crop_pct=crop_pct).to(device)
             pooled = model.forward_head(model.forward_features(x), pre_logits=True)
             logits = model.get_classifier()(pooled)
             feats.append(pooled.float().cpu().numpy())
@@ -109,7 +108,7 @@ def predict_proba(model, images, batch_size: int = 32, size: int = 224, crop_pct
     probs = []
     with torch.inference_mode():
         for start in range(0, len(items), batch_size):
-            x = preprocess(items[start:start + batch_size], size=size, crop_pct=crop_pct).to(device)
+            x = preprocess(items[start:start + batch_size], model, size=size, crop_pct=crop_pct).to(device)
             probs.append(torch.softmax(model(x).float(), dim=1).cpu().numpy())
     return np.concatenate(probs)
 
@@ -147,19 +146,6 @@ def tags_over_threshold(proba, names, threshold: float = 0.1, max_tags: int | No
         idx = idx[np.argsort(-row[idx], kind="stable")][:max_tags]
         out.append([(names[j], float(row[j])) for j in idx])
     return out
-
-
-def load_coarse_tags(verbose: bool = True):
-    """The shipped WordNet roll-up -> pandas DataFrame, 1000 rows in model order: index, wnid, name, coarse, via, path."""
-    import pandas as pd
-
-    if not COARSE_TAGS_FILE.is_file():
-        raise FileNotFoundError(f"{COARSE_TAGS_FILE.name} is missing from data/; restore it with "
-                                f"git checkout -- data/ or rebuild it: python tools/build_coarse_tags.py")
-    table = pd.read_csv(COARSE_TAGS_FILE, comment="#", keep_default_na=False)
-    if verbose:
-        print(f"coarse tags: loaded from the course's data folder (<course>/data/{COARSE_TAGS_FILE.name})")
-    return table
 
 
 def coarse_proba(proba, coarse_of_class) -> tuple[np.ndarray, list[str]]:

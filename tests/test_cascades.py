@@ -1,9 +1,9 @@
-"""helpers.cascades: cache first, then the shipping package; clear errors; OpenCV-readable LBP copy."""
+"""helpers.weights, cascades: cache first, then the shipping package; clear errors; OpenCV-readable LBP copy."""
 import numpy as np
 import pytest
 
-from helpers import cascades
-from helpers.data import ResourceNotFoundError
+from helpers import weights as cascades  # the cascade loaders live with the other pretrained weights
+from helpers.sources import ResourceNotFoundError
 
 
 def test_every_cascade_loads_and_is_not_empty(tmp_cache, capsys):
@@ -85,6 +85,6 @@ def test_import_prints_nothing_and_does_not_import_cv2():
     import subprocess
     import sys
 
-    code = "import sys, helpers.cascades; print('cv2' in sys.modules)"
+    code = "import sys, helpers.weights; print('cv2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "False\n" and out.stderr == ""

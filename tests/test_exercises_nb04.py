@@ -45,7 +45,7 @@ def test_min_neighbors():
     import cv2
 
     from helpers import load_photo
-    from helpers.cascades import load_cascade
+    from helpers.weights import load_cascade
 
     gray = cv2.cvtColor(load_photo("astronaut", verbose=False), cv2.COLOR_RGB2GRAY)
     cascade = load_cascade("frontalface", verbose=False)

@@ -10,7 +10,8 @@ pytest.importorskip("torch")
 @pytest.fixture(scope="module")
 def tagger():
     from helpers import load_imagenet_cnn, load_photo
-    from helpers.tagging import load_coarse_tags, predict_proba
+    from helpers.data import load_coarse_tags
+    from helpers.tagging import predict_proba
 
     model = load_imagenet_cnn(verbose=False)
     table = load_coarse_tags(verbose=False)

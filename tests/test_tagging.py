@@ -4,8 +4,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers.tagging import (IMAGENET_MEAN, IMAGENET_STD, coarse_proba, load_coarse_tags, preprocess,
-                             tags_over_threshold, top_k_tags)
+from types import SimpleNamespace
+
+from helpers.tagging import coarse_proba, load_coarse_tags, preprocess, tags_over_threshold, top_k_tags
+from helpers.weights import CONVENTIONS, DEFAULT_CONVENTION, normalisation
 
 torch = pytest.importorskip("torch")
 WORDNET = Path("/usr/share/wordnet")
@@ -25,9 +27,25 @@ def table():
 
 # ---------------------------------------------------------------- preprocess
 
+# A stand-in for a pretrained model: preprocess reads only the normalisation it carries.
+MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+NORM = SimpleNamespace(pretrained_cfg={"mean": MEAN, "std": STD})
+IMAGENET_MEAN, IMAGENET_STD = MEAN, STD
+
+
+def test_model_carries_the_normalisation_of_its_architecture(model):
+    """The loaded model's architecture and normalisation come as a pair (the weights' own convention)."""
+    spec = CONVENTIONS[DEFAULT_CONVENTION]
+    assert model.pretrained_cfg["architecture"] == spec["arch"] == "tf_efficientnet_lite0"
+    assert normalisation(model) == (spec["mean"], spec["std"]) == ((0.5,) * 3, (0.5,) * 3)
+    x = preprocess(np.full((40, 40, 3), 255, np.uint8), model, size=32)
+    assert torch.allclose(x, torch.ones_like(x))   # white -> +1 in [-1, 1]
+    with pytest.raises(TypeError, match="carries no pretrained_cfg mean/std"):
+        preprocess(np.zeros((40, 40, 3), np.uint8), SimpleNamespace(), size=32)
+
 def test_preprocess_shapes_and_normalisation():
     white = np.full((50, 80, 3), 255, dtype=np.uint8)
-    x = preprocess(white, size=32)
+    x = preprocess(white, NORM, size=32)
     assert x.shape == (1, 3, 32, 32) and x.dtype == torch.float32
     want = (1 - np.array(IMAGENET_MEAN)) / np.array(IMAGENET_STD)
     np.testing.assert_allclose(x[0].mean(dim=(1, 2)).numpy(), want, atol=1e-5)
@@ -35,22 +53,22 @@ def test_preprocess_shapes_and_normalisation():
 
 def test_preprocess_accepts_gray_float_lists_and_batches():
     gray = np.zeros((28, 28), dtype=np.uint8)
-    assert preprocess(gray, size=32).shape == (1, 3, 32, 32)              # gray -> 3 channels
-    assert preprocess(np.zeros((5, 28, 28), np.uint8), size=32).shape == (5, 3, 32, 32)  # gray batch
-    assert preprocess(np.zeros((4, 40, 30, 3), np.uint8), size=32).shape == (4, 3, 32, 32)
+    assert preprocess(gray, NORM, size=32).shape == (1, 3, 32, 32)              # gray -> 3 channels
+    assert preprocess(np.zeros((5, 28, 28), np.uint8), NORM, size=32).shape == (5, 3, 32, 32)  # gray batch
+    assert preprocess(np.zeros((4, 40, 30, 3), np.uint8), NORM, size=32).shape == (4, 3, 32, 32)
     mixed = [np.zeros((40, 60, 3), np.uint8), np.ones((100, 90), np.float32)]  # sizes and dtypes may differ
-    x = preprocess(mixed, size=32)
+    x = preprocess(mixed, NORM, size=32)
     assert x.shape == (2, 3, 32, 32)
     # uint8 255 and float 1.0 are the same colour
-    a = preprocess(np.full((40, 40), 255, np.uint8), size=32)
-    b = preprocess(np.ones((40, 40), np.float64), size=32)
+    a = preprocess(np.full((40, 40), 255, np.uint8), NORM, size=32)
+    b = preprocess(np.ones((40, 40), np.float64), NORM, size=32)
     assert torch.allclose(a, b)
 
 
 def test_preprocess_centre_crop_keeps_the_middle():
     img = np.zeros((100, 300, 3), dtype=np.uint8)
     img[:, 100:200] = 255                       # a white middle third
-    x = preprocess(img, size=32, crop_pct=1.0)  # shorter side -> 32, width -> 96, crop the middle 32
+    x = preprocess(img, NORM, size=32, crop_pct=1.0)  # shorter side -> 32, width -> 96, crop the middle 32
     white = torch.tensor([(1 - m) / s for m, s in zip(IMAGENET_MEAN, IMAGENET_STD)]).view(3, 1, 1)
     # all white except the outermost columns, which the antialiasing filter blends with the black sides
     assert torch.allclose(x[0][:, :, 1:-1], white.expand(3, 32, 30), atol=1e-4)
@@ -66,15 +84,15 @@ def test_preprocess_centre_crop_keeps_the_middle():
 ])
 def test_preprocess_rejects_bad_images(bad, error, match):
     with pytest.raises(error, match=match):
-        preprocess(bad)
+        preprocess(bad, NORM)
 
 
 def test_preprocess_rejects_bad_settings():
     img = np.zeros((20, 20, 3), np.uint8)
     with pytest.raises(ValueError, match="size=8 must be an int of at least 16"):
-        preprocess(img, size=8)
+        preprocess(img, NORM, size=8)
     with pytest.raises(ValueError, match="crop_pct=0.2"):
-        preprocess(img, crop_pct=0.2)
+        preprocess(img, NORM, crop_pct=0.2)
 
 
 # ---------------------------------------------------------------- tags
@@ -169,14 +187,14 @@ def test_shipped_table_is_complete_and_sane(table):
 def test_table_rebuilds_from_wordnet_identically():
     if not (WORDNET / "data.noun").is_file():
         pytest.skip("WordNet 3.0 is not installed at /usr/share/wordnet (Debian: apt-get install wordnet-base)")
-    from build_coarse_tags import OUT, build_rows, to_csv
+    from tools.build_coarse_tags import OUT, build_rows, to_csv
 
     assert to_csv(build_rows(WORDNET)) == OUT.read_text(encoding="utf-8"), \
         "data/imagenet_coarse_tags.csv differs from a fresh build: run python tools/build_coarse_tags.py"
 
 
 def test_builder_parses_wordnet_lines(tmp_path):
-    from build_coarse_tags import hypernym_paths, read_wordnet_nouns
+    from tools.build_coarse_tags import hypernym_paths, read_wordnet_nouns
 
     (tmp_path / "data.noun").write_text(
         "  1 licence header line\n"

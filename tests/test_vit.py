@@ -1,8 +1,10 @@
-"""helpers.vit: the pretrained-ViT loader (cache, offline message, online path) and class-token attention maps."""
+"""helpers.weights.load_pretrained_vit and helpers.vit: the pretrained-ViT loader (cache, offline message, online path) and class-token attention maps."""
 import pytest
 
-from helpers import ResourceNotFoundError, vit
-from helpers.vit import hub_reachable, load_pretrained_vit, vit_cls_attention
+from helpers import ResourceNotFoundError
+from helpers import weights as vit  # the loader lives with the other pretrained weights
+from helpers.vit import vit_cls_attention
+from helpers.weights import hub_reachable, load_pretrained_vit
 
 
 @pytest.fixture

@@ -1,13 +1,17 @@
 """Exercise checks: ``check("01.crop", answer)`` prints ✅ or ❌ with a hint.
 
 Checkers live in one module per notebook (``nb01.py`` for ids "01.*"). A checker takes the
-student's answer and returns None when it is right, or a hint (str) when it is not. It
-recomputes the expected answer from the course data, so no answer is stored in the notebook.
+student's answer and returns None when it is right, or a hint (str) when it is not; it coerces
+the answer with helpers.exercises.answers (as_number, as_array, ... raise AnswerError, whose
+message is the hint). It recomputes the expected answer from the course data and the notebook's
+parameters, so no answer is stored in the notebook.
 """
 from __future__ import annotations
 
 import importlib
 from typing import Callable
+
+from .answers import AnswerError
 
 _REGISTRY: dict[str, Callable] = {}
 
@@ -47,14 +51,22 @@ def get_checker(exercise_id: str) -> Callable:
     return _REGISTRY[exercise_id]
 
 
-def evaluate(exercise_id: str, answer) -> tuple[bool | None, str]:
-    """Check an answer -> (True, praise) / (False, hint) / (None, nudge when unanswered)."""
+def evaluate(exercise_id: str, answer, strict: bool = False, **context) -> tuple[bool | None, str]:
+    """Check an answer -> (True, praise) / (False, hint) / (None, nudge when unanswered).
+
+    context: the notebook's parameters a checker needs (e.g. patch size), passed on as keywords.
+    strict=True (for tests) re-raises a checker's own crash instead of turning it into a message.
+    """
     checker = get_checker(exercise_id)
     if _is_unanswered(answer):
         return None, f"Exercise {exercise_id}: not answered yet. Replace the ... with your answer and run the cell again."
     try:
-        hint = checker(answer)
-    except Exception as exc:  # a wrong kind of answer must give a hint, not a traceback
+        hint = checker(answer, **context)
+    except AnswerError as exc:  # the wrong kind of answer: the message is the hint
+        hint = str(exc)
+    except Exception as exc:  # a checker bug, or an answer nobody foresaw: never a traceback for students
+        if strict:
+            raise
         return False, (f"Exercise {exercise_id}: could not check this answer "
                        f"({type(exc).__name__}: {exc}). Check its type and shape.")
     if hint is None:
@@ -62,9 +74,12 @@ def evaluate(exercise_id: str, answer) -> tuple[bool | None, str]:
     return False, f"Exercise {exercise_id}: not yet. Hint: {hint}"
 
 
-def check(exercise_id: str, answer) -> None:
-    """Print ✅ (correct), ❌ with a hint (wrong) or 👉 a nudge (not answered yet)."""
-    ok, message = evaluate(exercise_id, answer)
+def check(exercise_id: str, answer, **context) -> None:
+    """Print ✅ (correct), ❌ with a hint (wrong) or 👉 a nudge (not answered yet).
+
+    context: notebook parameters the checker needs, e.g. check("03.roughest", answer, patch=PATCH).
+    """
+    ok, message = evaluate(exercise_id, answer, **context)
     mark = {True: "✅", False: "❌", None: "👉"}[ok]
     print(f"{mark} {message}")
 

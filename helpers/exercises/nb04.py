@@ -65,7 +65,7 @@ def _two_rect(answer):
 def _min_neighbors(answer):
     import cv2
 
-    from ..cascades import load_cascade
+    from ..weights import load_cascade
     from ..data import load_photo
 
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Integral):

@@ -9,7 +9,8 @@ from . import exercise
 @lru_cache(maxsize=None)
 def _proba(photo: str) -> np.ndarray:
     """Probabilities (1000,) of one sample photo with the default preprocessing (224 px)."""
-    from ..data import load_imagenet_cnn, load_photo
+    from ..data import load_photo
+    from ..weights import load_imagenet_cnn
     from ..tagging import predict_proba
 
     model = load_imagenet_cnn(verbose=False)
@@ -18,7 +19,7 @@ def _proba(photo: str) -> np.ndarray:
 
 @lru_cache(maxsize=None)
 def _table():
-    from ..tagging import load_coarse_tags
+    from ..data import load_coarse_tags
 
     return load_coarse_tags(verbose=False)
 
