@@ -1,31 +1,53 @@
 # Images as Data: the README's commands. Each target sets up what it needs first.
-VENV ?= .venv
+# One virtual environment per interpreter: .venv for python3, .venv-3.13 for PYTHON=python3.13.
+PYTHON ?= python3
+_PYVER := $(subst python,,$(notdir $(PYTHON)))
+VENV ?= .venv$(if $(filter-out 3,$(_PYVER)),-$(_PYVER))
 PY := $(VENV)/bin/python
+export PYTHON VENV
 
-.PHONY: setup course test lab notebooks bench clean
+.PHONY: setup course editions test test-fast lab notebooks bench clean
 
 setup:
 	@bash tools/setup.sh
 
-## The main job: execute every notebook in lecture mode, build HTML pages + index and the student edition.
+## The main job: the student edition (student/) and the course site (build/html/) from the stored outputs.
+## EXECUTE=1 re-executes every notebook first (lecture mode, into build/executed/; notebooks/ untouched).
 course: setup
-	$(PY) tools/build_course.py
+	$(PY) -m tools.build_course $(if $(EXECUTE),--execute)
 
-## The tests: unit tests, notebook conventions, nbval, papermill smoke runs, student edition.
+## Regenerate the committed student edition (student/) from notebooks/ only; commit the result.
+editions: setup
+	$(PY) -m tools.editions
+
+## The tests: unit tests, notebook conventions, nbval, student-edition smoke runs, site in a browser.
 test: setup
 	$(PY) -m pytest
 
-## Open JupyterLab on the course.
-lab: setup
-	$(VENV)/bin/jupyter lab notebooks/
+## The fast lane: everything except the tests that execute notebooks (under a minute).
+test-fast: setup
+	$(PY) -m pytest -m "not notebooks"
 
-## Re-execute the stored notebooks in place (lecture mode), for authors after a change.
+## Open JupyterLab on the course, in notebooks/; prints the URL to open. As root (containers) it adds
+## --allow-root. LAB_PORT=8890 for another port, LAB_IP=0.0.0.0 to reach it from outside a container,
+## JUPYTER_TOKEN=... to choose the token (otherwise a random one), LAB_ARGS=--no-browser.
+LAB_PORT ?= 8888
+LAB_IP ?= localhost
+lab: setup
+	@token=$${JUPYTER_TOKEN-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \
+	root=$$([ "$$(id -u)" = 0 ] && echo --allow-root); \
+	echo "lab: open http://$(if $(filter 0.0.0.0,$(LAB_IP)),localhost,$(LAB_IP)):$(LAB_PORT)/lab?token=$$token (Ctrl-C twice stops JupyterLab)"; \
+	JUPYTER_TOKEN=$$token exec $(VENV)/bin/jupyter lab --ip=$(LAB_IP) --port=$(LAB_PORT) --ServerApp.port_retries=0 \
+	  --ServerApp.root_dir="$(CURDIR)" --ContentsManager.preferred_dir=notebooks $$root $(LAB_ARGS)
+
+## Re-execute the stored notebooks in place (lecture mode), for authors after a change: make notebooks NB=05.
+## MODE=full runs them with course.full_parameters into build/full/ instead (sources untouched).
 notebooks: setup
-	$(PY) tools/execute_notebooks.py $(NB)
+	$(PY) -m tools.execute_notebooks $(if $(MODE),--mode $(MODE)) $(NB)
 
 ## Benchmarks (not tests): notebook wall time, slowest cell, peak kernel memory.
 bench: setup
-	$(PY) bench/bench_notebooks.py
+	$(PY) -m bench.bench_notebooks
 
 clean:
 	rm -rf build .cache
