@@ -1,16 +1,38 @@
-"""Figure helpers that are not the lesson: image grids and an image beside its histogram.
+"""Figure helpers that are not the lesson: image grids, an image beside its histogram, sliders.
 
-Nothing happens on import; each function takes ax/axes=None and returns what it drew.
+Nothing happens on import; each drawing function takes ax/axes=None and returns what it drew.
+Images are drawn in their data range (uint8: 0-255, float: 0-1) unless stretching is asked for,
+and course colours are colour-blind safe (Okabe-Ito; no red against green).
 """
 from __future__ import annotations
+
+import os
 
 import numpy as np
 
 from .validate import check_image
 
+# Okabe & Ito (2008) colour-blind-safe palette: use these for lines, boxes and regions in course figures.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+}
 
-def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: str = "gray", axes=None):
-    """Draw images (list of arrays, or (N, H, W[, C]) array) in a grid -> array of Axes."""
+
+def data_range(img) -> tuple[float, float]:
+    """(vmin, vmax) of an image's data type: (0, 255) for uint8, (0, 1) for floats."""
+    img = np.asarray(img)
+    return (0.0, 255.0) if img.dtype == np.uint8 else (0.0, 1.0)
+
+
+def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: str = "gray", axes=None,
+                stretch: bool = False):
+    """Draw images (list of arrays, or (N, H, W[, C]) array) in a grid -> array of Axes.
+
+    Each image is shown in its data range (uint8 0-255, float 0-1), so a dark photo looks dark.
+    stretch=True maps each image's own min..max to black..white instead (one range for all
+    channels of a colour image) and adds "(stretched)" to its title.
+    """
     import matplotlib.pyplot as plt
 
     images = list(images)
@@ -34,17 +56,33 @@ def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: st
         ax.axis("off")
         if k < len(images):
             img = np.asarray(images[k])
-            ax.imshow(img, cmap=cmap if img.ndim == 2 else None)
-            if titles is not None:
-                ax.set_title(str(titles[k]), fontsize=9)
+            vmin, vmax = data_range(img)
+            if stretch:
+                lo, hi = float(img.min()), float(img.max())
+                shown = (img.astype(np.float64) - lo) / (hi - lo) if hi > lo else np.zeros(img.shape)
+                if shown.ndim == 3:   # RGB(A): imshow ignores vmin/vmax, so rescale the values themselves
+                    img, vmin, vmax = shown, 0.0, 1.0
+                else:
+                    vmin, vmax = lo, hi if hi > lo else lo + 1
+            if img.ndim == 2 or img.shape[2] == 1:
+                ax.imshow(img.reshape(img.shape[:2]), cmap=cmap, vmin=vmin, vmax=vmax)
+            else:
+                ax.imshow(img)
+            title = "" if titles is None else str(titles[k])
+            if stretch:
+                title = (title + " (stretched)").strip()
+            if title:
+                ax.set_title(title, fontsize=9)
     return axes
 
 
-_CHANNEL_COLORS = ("red", "green", "blue")
+# Channel curves: the channel's own hue, but blue/orange-safe shades and distinct line styles so the
+# three stay apart for colour-blind readers too.
+_CHANNEL_STYLES = (("red", "#D55E00", "-"), ("green", "#009E73", "--"), ("blue", "#0072B2", ":"))
 
 
 def show_with_histogram(img, bins: int = 256, axes=None, title: str | None = None):
-    """Draw an image beside its intensity histogram (gray, or one curve per RGB channel) -> (ax_img, ax_hist)."""
+    """Draw an image (in its data range) beside its intensity histogram (gray, or one curve per RGB channel) -> (ax_img, ax_hist)."""
     import matplotlib.pyplot as plt
 
     img = check_image(img, channels="gray_or_rgb")
@@ -53,16 +91,65 @@ def show_with_histogram(img, bins: int = 256, axes=None, title: str | None = Non
                                layout="constrained")
     ax_img, ax_hist = axes
     is_gray = img.ndim == 2 or img.shape[2] == 1
-    ax_img.imshow(img.squeeze() if is_gray else img, cmap="gray" if is_gray else None)
+    vmin, vmax = data_range(img)
+    if is_gray:
+        ax_img.imshow(img.reshape(img.shape[:2]), cmap="gray", vmin=vmin, vmax=vmax)
+    else:
+        ax_img.imshow(img)
     ax_img.axis("off")
     if title:
         ax_img.set_title(title)
-    hi = 255 if img.dtype == np.uint8 else 1.0
+    hi = vmax
     planes = [img.reshape(img.shape[0], img.shape[1])] if is_gray else [img[..., c] for c in range(3)]
-    colors = ["black"] if is_gray else _CHANNEL_COLORS
-    for plane, color in zip(planes, colors):
+    styles = [("gray", "black", "-")] if is_gray else _CHANNEL_STYLES
+    for plane, (name, colour, ls) in zip(planes, styles):
         counts, edges = np.histogram(plane, bins=bins, range=(0, hi))
-        ax_hist.plot(edges[:-1], counts, color=color, lw=1)
+        ax_hist.plot(edges[:-1], counts, color=colour, ls=ls, lw=1.2, label=name)
+    if not is_gray:
+        ax_hist.legend(fontsize=8)
     ax_hist.set_xlabel("intensity" + (" (0-255)" if hi == 255 else " (0-1)"))
     ax_hist.set_ylabel("number of pixels")
     return ax_img, ax_hist
+
+
+def live_frontend() -> bool:
+    """True in a notebook opened in a live UI (JupyterLab, Notebook, VS Code, Colab), False when a tool runs it.
+
+    Tools that execute notebooks (nbclient, papermill, nbval, nbconvert) send their cells with
+    allow_stdin=False; a person's frontend can answer input() and sends True. COURSE_SLIDERS=0/1
+    in the environment overrides the guess.
+    """
+    forced = os.environ.get("COURSE_SLIDERS")
+    if forced in ("0", "1"):
+        return forced == "1"
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    kernel = getattr(get_ipython(), "kernel", None)
+    return bool(getattr(kernel, "_allow_stdin", False))
+
+
+def sliders(draw, **controls):
+    """Draw draw() at its default arguments; in a live notebook also add ipywidgets sliders that redraw it.
+
+    draw: a function whose keyword defaults are the values shown first, e.g. def draw(bins=32): ...
+    controls: ipywidgets.interact abbreviations per argument, e.g. bins=(4, 128, 4) or angle=[0, 45, 90].
+    When a tool runs the notebook, only the default figure is drawn: the stored output is a plain
+    picture, no widget state, and nothing waits for a slider. Returns draw()'s result (static) or None.
+    """
+    import inspect
+
+    params = inspect.signature(draw).parameters
+    for name in controls:
+        if name not in params:
+            raise ValueError(f"sliders: {draw.__name__}() has no argument {name!r}; its arguments are {list(params)}")
+        if params[name].default is inspect.Parameter.empty:
+            raise ValueError(f"sliders: give {draw.__name__}() a default for {name!r} (the value drawn first), "
+                             f"e.g. def {draw.__name__}({name}=...)")
+    if not live_frontend():
+        return draw()
+    from ipywidgets import interact
+
+    interact(draw, **controls)
+    return None

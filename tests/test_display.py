@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import show_images, show_with_histogram  # noqa: E402
+from helpers import show_images, show_with_histogram, sliders  # noqa: E402
+from helpers import display  # noqa: E402
 
 
 def teardown_function():
@@ -42,7 +43,9 @@ def test_histogram_counts_rgb_and_gray():
     img[..., 0] = 255
     ax_img, ax_hist = show_with_histogram(img)
     lines = ax_hist.get_lines()
-    assert [l.get_color() for l in lines] == ["red", "green", "blue"]
+    assert [l.get_label() for l in lines] == ["red", "green", "blue"]
+    assert [l.get_color() for l in lines] == ["#D55E00", "#009E73", "#0072B2"]  # Okabe-Ito, not pure red/green
+    assert len({l.get_linestyle() for l in lines}) == 3  # told apart without colour too
     red_counts = lines[0].get_ydata()
     assert red_counts[-1] == 100 and red_counts.sum() == 100  # all 100 red values are 255
     assert lines[1].get_ydata()[0] == 100
@@ -57,3 +60,94 @@ def test_histogram_counts_rgb_and_gray():
 def test_histogram_refuses_rgba():
     with pytest.raises(ValueError, match="RGBA"):
         show_with_histogram(np.zeros((4, 4, 4), np.uint8))
+
+
+def _shown_range(ax):
+    return ax.images[0].get_clim()
+
+
+def test_show_images_uses_the_data_range_not_each_images_own():
+    dark = np.full((4, 4), 20, np.uint8)
+    dark[0, 0] = 60
+    dim_float = np.linspace(0.1, 0.3, 16).reshape(4, 4)
+    axes = show_images([dark, dim_float], ["dark", "dim"])
+    assert _shown_range(axes[0]) == (0, 255)      # a dark uint8 image stays dark
+    assert _shown_range(axes[1]) == (0, 1)        # a float image is shown on 0..1
+    assert axes[0].get_title() == "dark"
+
+
+def test_show_images_stretch_is_opt_in_and_labelled():
+    dark = np.full((4, 4), 20, np.uint8)
+    dark[0, 0] = 60
+    axes = show_images([dark], ["dark"], stretch=True)
+    assert _shown_range(axes[0]) == (20, 60)
+    assert axes[0].get_title() == "dark (stretched)"
+    rgb = np.zeros((2, 2, 3), np.uint8)
+    rgb[0, 0] = (100, 50, 0)
+    rgb[1, 1] = (0, 0, 200)
+    shown = show_images([rgb], stretch=True)[0].images[0].get_array()
+    # one range for all channels: the brightest value (200) -> 1, relative colours kept
+    np.testing.assert_allclose(np.asarray(shown)[0, 0], [0.5, 0.25, 0.0])
+    np.testing.assert_allclose(np.asarray(shown)[1, 1], [0.0, 0.0, 1.0])
+    flat = show_images([np.full((3, 3), 7, np.uint8)], stretch=True)[0]
+    assert _shown_range(flat)[1] > _shown_range(flat)[0]   # a constant image does not divide by zero
+
+
+def test_show_with_histogram_gray_in_data_range():
+    ax_img, _ = show_with_histogram(np.full((5, 5), 30, np.uint8))
+    assert ax_img.images[0].get_clim() == (0, 255)
+
+
+def test_sliders_draw_the_default_when_a_tool_runs_the_notebook(monkeypatch):
+    monkeypatch.delenv("COURSE_SLIDERS", raising=False)
+    calls = []
+
+    def draw(bins=32, angle=0):
+        calls.append((bins, angle))
+        return "drawn"
+
+    assert display.live_frontend() is False   # pytest is no notebook frontend
+    assert sliders(draw, bins=(4, 128, 4), angle=[0, 45, 90]) == "drawn"
+    assert calls == [(32, 0)]
+
+
+def test_sliders_in_a_live_frontend_call_interact(monkeypatch):
+    import ipywidgets
+
+    seen = {}
+    monkeypatch.setattr(ipywidgets, "interact", lambda fn, **kw: seen.update(fn=fn, kw=kw))
+    monkeypatch.setenv("COURSE_SLIDERS", "1")
+
+    def draw(bins=32):
+        raise AssertionError("the live path leaves drawing to interact")
+
+    assert sliders(draw, bins=(4, 128, 4)) is None
+    assert seen == {"fn": draw, "kw": {"bins": (4, 128, 4)}}
+
+
+def test_live_frontend_reads_the_kernels_stdin_flag(monkeypatch):
+    import IPython
+
+    class Kernel:
+        _allow_stdin = True
+
+    class Shell:
+        kernel = Kernel()
+
+    monkeypatch.delenv("COURSE_SLIDERS", raising=False)
+    monkeypatch.setattr(IPython, "get_ipython", lambda: Shell())
+    assert display.live_frontend() is True
+    Kernel._allow_stdin = False     # what nbclient, papermill and nbval send
+    assert display.live_frontend() is False
+
+
+def test_sliders_bad_input(monkeypatch):
+    monkeypatch.delenv("COURSE_SLIDERS", raising=False)
+
+    def draw(bins):
+        return bins
+
+    with pytest.raises(ValueError, match="no argument 'angle'"):
+        sliders(draw, angle=(0, 90))
+    with pytest.raises(ValueError, match=r"give draw\(\) a default for 'bins'"):
+        sliders(draw, bins=(4, 64))
