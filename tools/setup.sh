@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 
-if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
-  echo "setup: $PYTHON is missing or older than 3.10; install Python 3.10+ or run PYTHON=python3.11 make ..." >&2
+# The oldest supported Python: pyproject.toml's requires-python (the pins need it).
+floor=$(sed -n 's/^requires-python = ">=\(3\.[0-9]*\)".*/\1/p' pyproject.toml)
+[ -n "$floor" ] || { echo "setup: pyproject.toml has no requires-python = \">=3.N\"" >&2; exit 1; }
+if ! "$PYTHON" -c "import sys; sys.exit(sys.version_info < (3, ${floor#3.}))" 2>/dev/null; then
+  echo "setup: $PYTHON is missing or older than $floor; install Python $floor or newer, or run PYTHON=python$floor make ..." >&2
   exit 1
 fi
 
