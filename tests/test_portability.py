@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import re
+import sys
 from pathlib import Path
 from unittest import mock
 
@@ -163,3 +164,18 @@ def test_setup_check_agrees_under_another_python(python_version, torch_build):
     assert f"Python {python_version} " in fresh and fresh != stored  # the raw outputs differ ...
     assert sanitize(fresh) == sanitize(stored)                       # ... nbval's view of them does not
     assert "✓" in sanitize(stored) and "✗" not in sanitize(stored)
+
+
+def test_the_supported_pythons_are_stated_once_and_agree():
+    """pyproject.toml's classifiers are the one statement; the floor, the README and .ci/run follow it."""
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    minors = sorted(int(m) for m in re.findall(r'"Programming Language :: Python :: 3\.(\d+)"', pyproject))
+    floor = re.search(r'^requires-python = ">=3\.(\d+)"', pyproject, re.MULTILINE)
+    assert minors and minors == list(range(minors[0], minors[-1] + 1)), f"classifiers name 3.{minors}"
+    assert floor and int(floor.group(1)) == minors[0], "requires-python must be the oldest classifier"
+    readme = (ROOT / "README.md").read_text()
+    stated = re.findall(r"Python (3\.\d+) to (3\.\d+)", readme)
+    assert stated == [(f"3.{minors[0]}", f"3.{minors[-1]}")], f"README states {stated}"
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "pyproject.toml" in ci and not re.search(r"python3\.\d+", ci), ".ci/run should take its Pythons from pyproject.toml"
+    assert sys.version_info[:2] >= (3, minors[0])
