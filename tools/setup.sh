@@ -6,7 +6,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-VENV=${VENV:-.venv}
+# One venv per interpreter, named as the Makefile names it: .venv for python3, .venv-3.13 for python3.13.
+pyname=$(basename "$PYTHON"); pyname=${pyname#python}
+case "$pyname" in ""|3) default_venv=.venv ;; *) default_venv=.venv-$pyname ;; esac
+VENV=${VENV:-$default_venv}
+
+# pyenv's shims answer only for the versions selected in pyenv: for PYTHON=python3.X that is not
+# runnable, take pyenv's installed 3.X (the newest patch release) instead.
+if ! "$PYTHON" -c pass 2>/dev/null && [[ "$PYTHON" == python3.* ]]; then
+  for p in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"${PYTHON#python}".*/bin/"$PYTHON"; do
+    [ -x "$p" ] && found=$p
+  done
+  if [ -n "${found:-}" ]; then
+    echo "setup: $PYTHON is not on PATH; using $found"
+    PYTHON=$found
+  fi
+fi
 
 # The oldest supported Python: pyproject.toml's requires-python (the pins need it).
 floor=$(sed -n 's/^requires-python = ">=\(3\.[0-9]*\)".*/\1/p' pyproject.toml)
@@ -19,6 +34,11 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   "$PYTHON" -m venv "$VENV"
+fi
+pyver() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+if [ "$(pyver "$VENV/bin/python")" != "$(pyver "$PYTHON")" ]; then
+  echo "setup: $VENV holds Python $(pyver "$VENV/bin/python"), not $PYTHON's $(pyver "$PYTHON"): remove $VENV or set VENV=..." >&2
+  exit 1
 fi
 
 stamp="$VENV/.course-setup.sha256"
