@@ -1,7 +1,8 @@
-"""Checks for 01_images_as_arrays (the cat photo, skimage's chelsea)."""
+"""Checks for 01_images_as_arrays (research questions, and the cat photo: skimage's chelsea)."""
 import numpy as np
 
 from . import exercise
+from .answers import AnswerError, as_array, as_int, as_text
 
 
 def _cat():
@@ -10,39 +11,66 @@ def _cat():
     return load_photo("chelsea", verbose=False)
 
 
-def _shape_hint(answer, expected_shape):
-    shape = getattr(answer, "shape", None)
-    if shape != expected_shape:
-        return f"expected an array of shape {expected_shape}, got {shape if shape is not None else type(answer).__name__}"
-    return None
+# §1: is the image a measure of something else (latent), or is what the image shows the thing studied (object)?
+RESEARCH_QUESTIONS = {
+    "A": "latent",   # poverty from satellite images of roofs and roads
+    "B": "object",   # how newspapers picture women politicians
+    "C": "latent",   # crowd size from protest photos
+    "D": "object",   # which Instagram photos of politicians get likes (Peng 2021)
+    "E": "latent",   # fraud from photos of tally sheets (Cantu 2019)
+    "F": "object",   # does a front-page war photo change support for intervention
+}
+_WORDS = {"latent": "latent", "latent measure": "latent", "measure": "latent",
+          "object": "object", "object of study": "object", "object of interest": "object"}
 
 
-@exercise("01.pixel")
-def _pixel(answer):
-    want = tuple(int(v) for v in _cat()[50, 300])
-    got = tuple(int(v) for v in answer)
-    if len(got) != 3:
-        return f"give three numbers (R, G, B), got {len(got)}"
-    if got == want[::-1]:
-        return "the numbers are in reverse order: NumPy stores R, G, B"
-    if got != want:
-        return "index as img[row, column]: row 50, column 300"
-    return None
+@exercise("01.latent_or_object")
+def _latent_or_object(answer):
+    letters = sorted(RESEARCH_QUESTIONS)
+    if isinstance(answer, (list, tuple)):
+        if len(answer) != len(letters):
+            raise AnswerError(f"give {len(letters)} labels, one per question {', '.join(letters)}; got {len(answer)}")
+        answer = dict(zip(letters, answer))
+    if not isinstance(answer, dict):
+        raise AnswerError('give a dict such as {"A": "latent", "B": "object", ...}, '
+                          f"got {type(answer).__name__}")
+    answer = {str(k).strip().upper(): v for k, v in answer.items()}
+    missing = [k for k in letters if k not in answer]
+    if missing:
+        raise AnswerError(f"label every question; missing: {', '.join(missing)}")
+    got = {}
+    for k in letters:
+        word = as_text(answer[k], what=f'the label of question {k} ("latent" or "object")')
+        if word not in _WORDS:
+            raise AnswerError(f'label question {k} with "latent" or "object", not {answer[k]!r}')
+        got[k] = _WORDS[word]
+    wrong = [k for k in letters if got[k] != RESEARCH_QUESTIONS[k]]
+    if not wrong:
+        return None
+    if len(wrong) == len(letters):
+        return "every label is swapped: 'latent' is when the image stands in for something you cannot see directly"
+    return (f"{len(letters) - len(wrong)} of {len(letters)} right. For each question ask: is the research "
+            "question about the images themselves (what they show, how people react to them), or would "
+            "any other good measure of the same thing do just as well?")
 
 
-@exercise("01.to_float")
-def _to_float(answer):
+@exercise("01.wrapped")
+def _wrapped(answer):
     img = _cat()
-    answer = np.asarray(answer)
-    if (hint := _shape_hint(answer, img.shape)):
-        return hint
-    if not np.issubdtype(answer.dtype, np.floating):
-        return f"dtype is {answer.dtype}; divide by 255.0 to get floats"
-    if answer.max() > 1.0:
-        return f"values go up to {answer.max():.1f}; divide by 255 so the maximum is at most 1"
-    if not np.allclose(answer, img / 255.0, atol=1e-6):
-        return "values differ from img / 255: divide every channel by 255, no other change"
-    return None
+    got = as_int(answer, "a count of values (a whole number)")
+    want = int(np.sum(img > 255 - 100))
+    if got == want:
+        return None
+    if got == 0:
+        return ("in uint8, img + 100 has already wrapped, so it is never above 255: "
+                "ask which original values v have v + 100 > 255")
+    if got == int(np.sum(img >= 255 - 100)):
+        return "off by one: 155 + 100 = 255 still fits; which is the smallest value that wraps?"
+    if got == int(np.sum((img > 255 - 100).any(axis=2))):
+        return "count every channel value (all of img), not pixels"
+    if got == img.size - want:
+        return "that counts the values that do NOT wrap"
+    return "a uint8 value v wraps when v + 100 > 255: count those values in img"
 
 
 @exercise("01.gray_by_hand")
@@ -50,12 +78,14 @@ def _gray_by_hand(answer):
     from skimage.color import rgb2gray
 
     img = _cat()
-    answer = np.asarray(answer, dtype=float)
-    if (hint := _shape_hint(answer, img.shape[:2])):
-        return hint
-    if answer.max() > 1.5:
+    got = as_array(answer, shape=img.shape[:2], what="a gray image")
+    if got.max() > 1.5:
         return "your values are on the 0-255 scale; start from img / 255.0"
-    if not np.allclose(answer, rgb2gray(img), atol=1e-4):
+    if np.allclose(got, img.mean(axis=2) / 255, atol=1e-4):
+        return "that is the plain mean of R, G and B; weight the channels 0.2125, 0.7154, 0.0721"
+    if np.allclose(got, (img / 255.0) @ np.array([0.2126, 0.7152, 0.0722]), atol=1e-6):
+        return "those are the Rec. 709 weights; this exercise asks for scikit-image's 0.2125, 0.7154, 0.0721"
+    if not np.allclose(got, rgb2gray(img), atol=1e-4):
         return "use the weights 0.2125, 0.7154, 0.0721 for R, G, B (img @ weights does all pixels at once)"
     return None
 
@@ -64,13 +94,15 @@ def _gray_by_hand(answer):
 def _quarter_flip(answer):
     img = _cat()
     h, w = img.shape[0] // 2, img.shape[1] // 2
-    answer = np.asarray(answer)
-    if (hint := _shape_hint(answer, (h, w, 3))):
-        return hint + " (first half of rows, first half of columns: img[:h, :w])"
-    if np.array_equal(answer, img[:h, :w]):
+    got = as_array(answer, what="an image")
+    if got.shape != (h, w, 3):
+        return f"expected an array of shape {(h, w, 3)}, got {got.shape} (first half of rows, first half of columns: img[:h, :w])"
+    if np.array_equal(got, img[:h, :w]):
         return "that is the quarter, not yet mirrored: reverse the columns with [:, ::-1]"
-    if np.array_equal(answer, img[:h, :w][::-1]):
+    if np.array_equal(got, img[:h, :w][::-1]):
         return "you flipped upside down; reverse the columns (axis 1), not the rows"
-    if not np.array_equal(answer, img[:h, :w][:, ::-1]):
+    if np.array_equal(got, img[:, ::-1][:h, :w]):
+        return "you mirrored the whole photo first and then cut: that is the top-right quarter, mirrored"
+    if not np.array_equal(got, img[:h, :w][:, ::-1]):
         return "crop first (img[:h, :w]) and then reverse the columns"
     return None
