@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from helpers import load_fashion_mnist  # noqa: E402
 from helpers.features import extract_features, extract_features_loop  # noqa: E402

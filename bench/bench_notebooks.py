@@ -5,7 +5,7 @@ kernel process and its children, read inside the kernel at the end). A fixed Num
 reference workload is timed in the same run, so results from noisy machines can be compared as
 ratios. Writes bench/results/notebooks.md (and prints it).
 
-Usage: python bench/bench_notebooks.py [NAME_FRAGMENT ...]
+Usage: python -m bench.bench_notebooks [NAME_FRAGMENT ...]
 Budgets (design doc): whole course <= 600 s on 2 cores, no cell > 20 s, peak <= 2048 MiB per notebook.
 """
 import datetime as dt
@@ -13,12 +13,10 @@ import os
 import platform
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from notebook_tools import ROOT, course_notebooks, execute  # noqa: E402
+from tools.notebook_tools import ROOT, course_notebooks, execute
 
 RESULTS = ROOT / "bench" / "results" / "notebooks.md"
 BUDGET_TOTAL, BUDGET_CELL, BUDGET_MIB = 600, 20, 2048

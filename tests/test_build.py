@@ -1,14 +1,10 @@
-"""The course build: HTML pages in notebook order with an index, and a student edition without solutions."""
-import json
-import re
-import subprocess
-import sys
+"""The student edition transform and parameter parsing (the site: tests/test_site.py; student/: tests/test_editions.py)."""
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from notebook_tools import course_notebooks, parameter_defaults, strip_solution, student_edition
+from tools.notebook_tools import mode_parameters, parameter_defaults, strip_solution, student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,19 +42,13 @@ def test_parameter_defaults_refuse_code():
         parameter_defaults(nb)
 
 
-def test_build_renders_index_in_order(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "tools" / "build_course.py"), "--skip-execute", "--out", str(tmp_path)],
-                         capture_output=True, text=True, cwd=ROOT / "tools", timeout=600)
-    assert out.returncode == 0, out.stderr[-2000:]
-    books = course_notebooks()
-    index = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'<a href="(\d\d_\w+)\.html">', index)
-    assert links == [p.stem for p in books]
-    assert len(re.findall(r"<td>about \d+ minutes</td>", index)) == len(books), "time estimates missing or untidy"
-    for p in books:
-        page = (tmp_path / "html" / f"{p.stem}.html").read_text(encoding="utf-8")
-        assert "<html" in page and len(page) > 10_000
-        student = json.loads((tmp_path / "student" / p.name).read_text(encoding="utf-8"))
-        text = json.dumps(student)
-        assert "BEGIN SOLUTION" not in text and '"outputs": []' in text
-        assert all(not c.get("outputs") for c in student["cells"] if c["cell_type"] == "code")
+def test_mode_parameters_refuse_unknown_names_and_modes():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("N = 10", metadata={"tags": ["parameters"]})])
+    nb.metadata["course"] = {"smoke_parameters": {"N": 2}, "full_parameters": {"N": 1000}}
+    assert mode_parameters(nb, "lecture") == {}
+    assert mode_parameters(nb, "smoke") == {"N": 2} and mode_parameters(nb, "full") == {"N": 1000}
+    nb.metadata["course"]["full_parameters"] = {"M": 1}
+    with pytest.raises(ValueError, match=r"full_parameters names \['M'\]"):
+        mode_parameters(nb, "full")
+    with pytest.raises(ValueError, match="unknown mode 'fast'"):
+        mode_parameters(nb, "fast")

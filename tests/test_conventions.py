@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from notebook_tools import BEGIN, END, course_notebooks, parameter_defaults, smoke_parameters, student_edition, tags
+from tools.notebook_tools import BEGIN, END, course_notebooks, parameter_defaults, smoke_parameters, student_edition, tags
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS = course_notebooks()

@@ -1,29 +1,50 @@
-"""Re-execute course notebooks in place, top to bottom, in lecture mode (for authors).
+"""Re-execute course notebooks top to bottom (for authors), in lecture mode in place, or in full mode.
 
-Usage: python tools/execute_notebooks.py [NAME_FRAGMENT ...]   (default: all notebooks)
+Usage (from the course root):
+  python -m tools.execute_notebooks [NAME_FRAGMENT ...]              lecture mode, stored outputs rewritten in place
+  python -m tools.execute_notebooks --mode full [NAME_FRAGMENT ...]  full mode (course.full_parameters in the
+                                                                     notebook metadata) into build/full/, sources untouched
+``python tools/execute_notebooks.py ...`` works too. Default: all notebooks. ``make notebooks NB=05 [MODE=full]``.
 """
+import argparse
 import sys
 import time
 
 import nbformat
 
-from notebook_tools import course_notebooks, execute
+from tools.notebook_tools import ROOT, course_notebooks, execute, execute_with_parameters, mode_parameters
+
+FULL_OUT = ROOT / "build" / "full"
 
 
-def main(argv):
-    wanted = argv[1:]
-    books = [p for p in course_notebooks() if not wanted or any(w in p.name for w in wanted)]
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("names", nargs="*", help="parts of notebook names, e.g. 05 or autotaggers (default: all)")
+    ap.add_argument("--mode", choices=["lecture", "smoke", "full"], default="lecture",
+                    help="lecture: in place (stored outputs); smoke/full: parameters from the notebook metadata, "
+                         "written to build/<mode>/")
+    args = ap.parse_args(argv)
+    books = [p for p in course_notebooks() if not args.names or any(w in p.name for w in args.names)]
     if not books:
-        print(f"no notebook matches {wanted}")
+        print(f"execute_notebooks: no notebook matches {args.names}; names look like "
+              f"{[p.name for p in course_notebooks()][:3]}")
         return 1
     for path in books:
         t0 = time.perf_counter()
         nb = nbformat.read(path, as_version=4)
-        execute(nb)
-        nbformat.write(nb, path)
-        print(f"{path.name}: executed in {time.perf_counter() - t0:.1f} s")
+        if args.mode == "lecture":
+            execute(nb)
+            nbformat.write(nb, path)
+            where = "in place"
+        else:
+            out = ROOT / "build" / args.mode / path.name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            params = mode_parameters(nb, args.mode)
+            execute_with_parameters(path, out, params)
+            where = f"-> {out.relative_to(ROOT)} with {params or 'the lecture defaults'}"
+        print(f"{path.name}: executed ({args.mode} mode) in {time.perf_counter() - t0:.1f} s {where}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

@@ -6,7 +6,7 @@ A file under data/ that is not listed yet is added with source/licence 'TODO' (t
 import hashlib
 import sys
 
-from notebook_tools import ROOT
+from tools.notebook_tools import ROOT
 
 DATA = ROOT / "data"
 MANIFEST = DATA / "MANIFEST"

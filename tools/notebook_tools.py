@@ -1,15 +1,13 @@
 """Shared tooling (not the lesson): execute notebooks, make the student edition, read parameters.
 
-Used by tools/build_course.py, tools/execute_notebooks.py, bench/ and tests/.
+Used by tools.build_course, tools.editions, tools.execute_notebooks, bench/ and tests/.
 """
 from __future__ import annotations
 
 import ast
 import copy
-import re
 from pathlib import Path
 
-import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -52,6 +50,25 @@ def smoke_parameters(nb) -> dict:
     return dict(nb.metadata.get("course", {}).get("smoke_parameters", {}))
 
 
+def full_parameters(nb) -> dict:
+    """The full-mode overrides stored in the notebook metadata (course.full_parameters); {} = lecture mode is full."""
+    return dict(nb.metadata.get("course", {}).get("full_parameters", {}))
+
+
+MODES = {"lecture": lambda nb: {}, "smoke": smoke_parameters, "full": full_parameters}
+
+
+def mode_parameters(nb, mode: str) -> dict:
+    """The parameter overrides of a run mode: lecture (the defaults), smoke (tests) or full (GPU, the real sizes)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; use one of {sorted(MODES)}")
+    values = MODES[mode](nb)
+    unknown = sorted(set(values) - set(parameter_defaults(nb)))
+    if unknown:
+        raise ValueError(f"course.{mode}_parameters names {unknown}, which the parameters cell does not define")
+    return values
+
+
 def strip_solution(source: str) -> str:
     """Remove every '# BEGIN SOLUTION' ... '# END SOLUTION' block (markers included)."""
     out, inside = [], False
@@ -87,12 +104,14 @@ def student_edition(nb):
             cell.metadata.pop("execution", None)
         cells.append(cell)
     nb.cells = cells
+    nb.metadata.pop("widgets", None)  # saved widget state belongs to outputs, which are gone
+    nb.metadata.pop("papermill", None)
     nb.metadata.setdefault("course", {})["edition"] = "student"
     return nb
 
 
 def execute(nb, cwd: Path = NOTEBOOK_DIR, timeout: int = 600, record_timing: bool = False):
-    """Execute a notebook top to bottom in a fresh kernel (in place) and return it."""
+    """Execute a notebook top to bottom in a fresh kernel (in place, lecture mode) and return it."""
     from nbclient import NotebookClient
 
     client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
@@ -101,17 +120,9 @@ def execute(nb, cwd: Path = NOTEBOOK_DIR, timeout: int = 600, record_timing: boo
     return nb
 
 
-def inject_parameters(nb, parameters: dict):
-    """Return a copy whose parameters cell is followed by an injected cell overriding values."""
-    nb = copy.deepcopy(nb)
-    if not parameters:
-        return nb
-    defaults = parameter_defaults(nb)
-    unknown = sorted(set(parameters) - set(defaults))
-    if unknown:
-        raise ValueError(f"unknown parameters {unknown}; this notebook has {sorted(defaults)}")
-    idx = nb.cells.index(parameters_cell(nb))
-    lines = ["# Parameters injected for this run"] + [f"{k} = {v!r}" for k, v in parameters.items()]
-    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
-    nb.cells.insert(idx + 1, cell)
-    return nb
+def execute_with_parameters(path: Path, out: Path, parameters: dict, cwd: Path = NOTEBOOK_DIR):
+    """Run the notebook at path with papermill, overriding parameters; the run is written to out."""
+    import papermill
+
+    return papermill.execute_notebook(str(path), str(out), parameters=parameters, kernel_name=KERNEL, cwd=str(cwd),
+                                      progress_bar=False)
