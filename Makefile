@@ -6,7 +6,7 @@ VENV ?= .venv$(if $(filter-out 3,$(_PYVER)),-$(_PYVER))
 PY := $(VENV)/bin/python
 export PYTHON VENV
 
-.PHONY: setup course editions test test-fast lab notebooks bench clean
+.PHONY: setup course editions lock test test-fast lab notebooks bench clean
 
 setup:
 	@bash tools/setup.sh
@@ -19,6 +19,13 @@ course: setup
 ## Regenerate the committed student edition (student/) from notebooks/ only; commit the result.
 editions: setup
 	$(PY) -m tools.editions
+
+## Regenerate requirements.lock (every transitive pin, all platforms, Python 3.11+) from requirements.txt,
+## preferring the versions already locked; uv is installed into build/uv for this only.
+lock:
+	python3 -m venv build/uv && build/uv/bin/python -m pip install --quiet uv==0.13.9
+	build/uv/bin/uv pip compile requirements.txt --universal --python-version 3.11 -o requirements.lock \
+	  --custom-compile-command "make lock" --quiet
 
 ## The tests: unit tests, notebook conventions, nbval, student-edition smoke runs, site in a browser.
 test: setup

@@ -72,3 +72,59 @@ def test_import_helpers_is_quiet_and_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", "importing helpers pulled in heavy modules or printed: " + out.stdout
     assert out.stderr == ""
+
+
+def lock_pins():
+    """requirements.lock (make lock): name -> [(version, environment marker)], every line an exact pin."""
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][\w.+]*)(?:\s*;\s*(.+))?", line.strip())
+        assert m, f"requirements.lock: not an exact pin: {line!r}"
+        pins.setdefault(m.group(1).lower().replace("_", "-"), []).append((m.group(2), m.group(3)))
+    return pins
+
+
+def test_lock_agrees_with_requirements():
+    lock = lock_pins()
+    assert len(lock) > len(pins_from_requirements()) + 50, "requirements.lock should pin the transitive dependencies too"
+    for name, version in pins_from_requirements().items():
+        assert name in lock, f"{name} is in requirements.txt but not in requirements.lock: run make lock"
+        assert [v for v, _ in lock[name]] == [version], \
+            f"{name}: requirements.txt pins {version}, requirements.lock {lock[name]}: run make lock"
+    assert "make lock" in (ROOT / "requirements.lock").read_text().splitlines()[1]
+
+
+def test_installed_versions_match_the_lock():
+    """What setup installed is what the lock says (the packages whose markers apply here)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.markers import Marker
+
+    wrong = []
+    for name, entries in lock_pins().items():
+        for pinned, marker in entries:
+            if marker and not Marker(marker).evaluate():
+                continue
+            try:
+                got = version(name).split("+")[0]
+            except PackageNotFoundError:
+                got = None
+            if got != pinned:
+                wrong.append(f"{name}: installed {got}, locked {pinned}")
+    assert not wrong, "run make setup: " + "; ".join(wrong[:10])
+
+
+def test_setup_and_binder_install_from_the_lock():
+    assert "-r requirements.txt -c requirements.lock" in (ROOT / "tools" / "setup.sh").read_text()
+    assert "requirements.lock" in (ROOT / "tools" / "setup.sh").read_text().split("want=")[1].splitlines()[0], \
+        "setup's stamp should change when the lock does"
+    assert "-r requirements.txt -c requirements.lock" in (ROOT / "binder" / "postBuild").read_text()
+
+
+def test_python_floor_is_311_everywhere():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'^requires-python = ">=3\.11"', pyproject, re.M)
+    assert re.search(r"Python 3\.11 (or newer|to 3\.\d+)", (ROOT / "README.md").read_text()), "README: the floor is 3.11"
+    assert "python=3.11" in (ROOT / "environment.yml").read_text()

@@ -42,11 +42,11 @@ if [ "$(pyver "$VENV/bin/python")" != "$(pyver "$PYTHON")" ]; then
 fi
 
 stamp="$VENV/.course-setup.sha256"
-want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing pinned packages from requirements.txt (first time: a few minutes)"
+  echo "setup: installing pinned packages from requirements.txt at requirements.lock's versions (first time: a few minutes)"
   # (pip on the course machines warns about every missing local index folder: hide those lines only)
-  { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt &&
+  { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock &&
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .; } 2>&1 |
     { grep -v "is ignored: it is neither a file nor a directory" || true; }
   echo "$want" > "$stamp"
@@ -54,11 +54,13 @@ else
   echo "setup: packages up to date ($VENV)"
 fi
 
-# Offline data from Debian: Fashion-MNIST (notebooks 07, 09) and WordNet (notebook 08).
-# Optional: without them the loaders fall back to downloading.
+# From Debian: Fashion-MNIST offline (notebooks 05, 07-09), WordNet 3.0 (tests/test_tagging.py rebuilds
+# data/imagenet_coarse_tags.csv from it) and Chromium (tests/test_site.py reads the course site in it).
+# Optional: without them the loaders download instead, and those tests are skipped with the reason.
 need=()
 [ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
 [ -d /usr/share/wordnet ] || need+=(wordnet-base)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages ${need[*]}"
