@@ -82,3 +82,19 @@ def test_settings_refuse_a_non_github_address(monkeypatch, tmp_path):
             editions.settings()
     finally:
         editions.settings.cache_clear()
+
+
+def test_citation_and_licences_name_the_same_repository():
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["title"] and cff["authors"]
+    assert cff["repository-code"] == editions.settings()["repository"]
+    assert set(cff["license"]) == {"MIT", "CC-BY-4.0"}
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    content = (ROOT / "LICENSE-CONTENT").read_text(encoding="utf-8")
+    assert "Attribution 4.0 International Public License" in content and "Section 8 -- Interpretation." in content
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert str(cff["version"]) == version, "CITATION.cff and pyproject.toml disagree on the version"
