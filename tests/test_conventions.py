@@ -29,7 +29,21 @@ def test_course_notebooks_exist_in_order():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in names:
         assert f"(notebooks/{name}.ipynb)" in readme, f"README's notebook table does not link {name}"
-    assert [n[:2] for n in names] == sorted(n[:2] for n in names)
+    problem = numbering_problem(names)
+    assert problem is None, problem
+
+
+def numbering_problem(names):
+    """None when the notebooks are numbered 00, 01, 02, ... with no gap and no number used twice."""
+    numbers = sorted(n[:2] for n in names)
+    want = [f"{i:02d}" for i in range(len(numbers))]
+    return None if numbers == want else f"notebook numbers {numbers} should run {want[0]}..{want[-1]} without gaps or repeats"
+
+
+def test_numbering_check_catches_gaps_and_repeats():
+    assert numbering_problem(["00_a", "01_b", "02_c"]) is None
+    assert numbering_problem(["00_a", "02_c"]) and numbering_problem(["00_a", "01_b", "01_c"])
+    assert numbering_problem(["01_b", "02_c"])
 
 
 def test_shared_checker_finds_nothing():
@@ -107,3 +121,55 @@ def test_outputs_are_checked_and_clean(path):
             assert "Traceback" not in text
             assert not re.search(r"<\w+[\w.]* object at 0x", text), "object repr leaked: end plot lines with ;"
     assert path.stat().st_size < 3 * 1024 * 1024
+
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+PROGRESS_TEXT = re.compile(r"\d+%\|[^|\n]*\||\[\d\d:\d\d<|\d(?:it|s)/s\]")  # tqdm: " 40%|████  | 4/10 [00:01<00:02, 3.1it/s]"
+
+
+def execution_count_problem(nb):
+    """None when the stored code cells ran once each, top to bottom: execution counts 1, 2, ..., n."""
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    want = list(range(1, len(counts) + 1))
+    if counts == want:
+        return None
+    first = next(i for i, (a, b) in enumerate(zip(counts + [None], want + [None])) if a != b)
+    return f"execution counts should be 1..{len(want)}; code cell {first} has {counts[first]} (re-execute: make notebooks NB=..)"
+
+
+def frozen_widget_problems(nb):
+    """Saved widget state and progress bars frozen into stored outputs (they render as junk or nothing)."""
+    found = ["notebook metadata holds saved widget state (metadata.widgets)"] if "widgets" in nb.metadata else []
+    for i, c in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        for o in c.get("outputs", []):
+            if WIDGET_MIME in o.get("data", {}):
+                found.append(f"code cell {i}: a widget output ({WIDGET_MIME}), e.g. a tqdm notebook progress bar")
+            text = o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+            if PROGRESS_TEXT.search(text):
+                found.append(f"code cell {i}: progress-bar text in a stored output: {PROGRESS_TEXT.search(text).group(0)!r}")
+    return found
+
+
+@pytest.mark.parametrize("path", BOOKS, ids=IDS)
+def test_stored_run_is_one_clean_top_to_bottom_run(path):
+    nb = load(path)
+    problem = execution_count_problem(nb)
+    assert problem is None, problem
+    problems = frozen_widget_problems(nb)
+    assert not problems, "; ".join(problems[:5])
+
+
+def test_clean_run_checks_catch_reruns_widgets_and_progress_bars():
+    cell = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[cell("a = 1", execution_count=1), cell(""), cell("b = 2", execution_count=2)])
+    assert execution_count_problem(nb) is None and frozen_widget_problems(nb) == []
+    nb.cells[2].execution_count = 5
+    assert "code cell 1 has 5" in execution_count_problem(nb)
+    nb.cells[0].execution_count = None
+    assert execution_count_problem(nb)
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={WIDGET_MIME: {"model_id": "x"}})]
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stderr", text=" 40%|████      | 4/10 [00:01<00:02, 3.10it/s]")]
+    assert len(frozen_widget_problems(nb)) == 3
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="accuracy 0.91 | loss 0.3 | 10% of the data")]
+    assert len(frozen_widget_problems(nb)) == 2, "plain text with | and % is not a progress bar"
