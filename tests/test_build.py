@@ -52,3 +52,16 @@ def test_mode_parameters_refuse_unknown_names_and_modes():
         mode_parameters(nb, "full")
     with pytest.raises(ValueError, match="unknown mode 'fast'"):
         mode_parameters(nb, "fast")
+
+
+def test_execution_logs_no_kernel_transport_warning(tmp_path):
+    """Notebooks run over local IPC sockets: the build log has no 'running over TCP without encryption'."""
+    import subprocess
+    import sys
+
+    code = ("import nbformat; from tools.notebook_tools import execute; "
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print(6 * 7)')]); "
+            "execute(nb, cwd=__import__('pathlib').Path('.')); print(nb.cells[0].outputs[0]['text'].strip())")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "42", run.stdout + run.stderr
+    assert "TCP" not in run.stderr and "WARNING" not in run.stderr, run.stderr

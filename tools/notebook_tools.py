@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -110,13 +112,26 @@ def student_edition(nb):
     return nb
 
 
+@contextmanager
+def kernel_config():
+    """Kernels talk to us over local IPC sockets (in a private temporary folder), not TCP: nothing is open
+    to the network, and ipykernel does not log 'running over TCP without encryption' into every build."""
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(sockets) / "kernel")  # absolute: the kernel runs in another folder
+        yield config
+
+
 def execute(nb, cwd: Path = NOTEBOOK_DIR, timeout: int = 600, record_timing: bool = False):
     """Execute a notebook top to bottom in a fresh kernel (in place, lecture mode) and return it."""
     from nbclient import NotebookClient
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
-                            record_timing=record_timing)
-    client.execute()
+    with kernel_config() as config:
+        NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
+                       record_timing=record_timing, config=config).execute()
     return nb
 
 
@@ -124,5 +139,6 @@ def execute_with_parameters(path: Path, out: Path, parameters: dict, cwd: Path =
     """Run the notebook at path with papermill, overriding parameters; the run is written to out."""
     import papermill
 
-    return papermill.execute_notebook(str(path), str(out), parameters=parameters, kernel_name=KERNEL, cwd=str(cwd),
-                                      progress_bar=False)
+    with kernel_config() as config:
+        return papermill.execute_notebook(str(path), str(out), parameters=parameters, kernel_name=KERNEL,
+                                          cwd=str(cwd), progress_bar=False, config=config)
