@@ -18,7 +18,7 @@ if ! "$PYTHON" -c pass 2>/dev/null && [[ "$PYTHON" == python3.* ]]; then
     [ -x "$p" ] && found=$p
   done
   if [ -n "${found:-}" ]; then
-    echo "setup: $PYTHON is not on PATH; using $found"
+    echo "setup: $PYTHON does not run from PATH (a pyenv shim for an unselected version?); using $found"
     PYTHON=$found
   fi
 fi
