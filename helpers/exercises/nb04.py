@@ -1,87 +1,134 @@
-"""Checks for 04_haar_features_and_faces (astronaut photo, lfw_subset patches, OpenCV's face cascade)."""
-import numbers
+"""Checks for 04_haar_features_and_faces (integral images, lfw_subset patches, OpenCV's face cascade)."""
+import functools
 
 import numpy as np
 
 from . import exercise
+from .answers import AnswerError, as_int, as_number, compare_number
+
+# Exercise 3's hand-labelled set: photo name -> human face boxes (x, y, width, height) drawn by hand.
+# The cameraman is in profile: a frontal-face cascade should miss him, and a good minNeighbors cannot help.
+LABELLED_FACES = {
+    "astronaut": [(175, 62, 100, 100)],
+    "camera": [(190, 80, 80, 95)],
+    "coffee": [],
+    "chelsea": [],
+    "immunohistochemistry": [],
+}
 
 
-def _astronaut_gray():
-    from skimage.color import rgb2gray
-
-    from ..data import load_photo
-
-    return rgb2gray(load_photo("astronaut", verbose=False))
-
-
-def _as_number(answer):
-    """A plain real number from a Python or NumPy scalar (or 1-element array); None otherwise."""
-    if isinstance(answer, (bool, np.bool_)):
-        return None
-    value = np.asarray(answer)
-    if value.size != 1 or not np.issubdtype(value.dtype, np.number) or np.iscomplexobj(value):
-        return None
-    return float(value.reshape(()))
+def _test_image(seed=7, shape=(17, 23)):
+    return np.random.default_rng(seed).integers(0, 256, size=shape).astype(np.float64)
 
 
 @exercise("04.region_sum")
 def _region_sum(answer):
-    value = _as_number(answer)
-    if value is None:
-        return f"give one number (the sum), got {type(answer).__name__}"
-    gray = _astronaut_gray()
-    if np.isclose(value, gray[200:300, 100:250].sum()):
-        return None
-    ii = np.cumsum(np.cumsum(gray, axis=0), axis=1)
-    if np.isclose(value, gray[201:301, 101:251].sum()) or np.isclose(value, gray[200:299, 100:249].sum()):
-        return ("off by one: for rows 200-299 subtract the strip ending at row 199 (ii[199, ...]) "
-                "and the strip ending at column 99 (ii[..., 99])")
-    if np.isclose(value, ii[299, 249]):
-        return "that is the sum of everything above and left of (299, 249); subtract the strips above and to the left"
-    if np.isclose(value, ii[299, 249] - ii[199, 249] - ii[299, 99]):
-        return "the top-left corner was subtracted twice: add ii[199, 99] back"
-    return "use S = ii[r1, c1] - ii[r0 - 1, c1] - ii[r1, c0 - 1] + ii[r0 - 1, c0 - 1] with r0=200, r1=299, c0=100, c1=249"
+    """answer: a function region_sum(ii_cv, r0, c0, r1, c1) for integral images with a leading zero row and column."""
+    if not callable(answer):
+        raise AnswerError("give a function: def region_sum(ii, r0, c0, r1, c1): return ...  (then region_sum, "
+                          f"without brackets), got {type(answer).__name__}")
+    img = _test_image()
+    ii = np.zeros((img.shape[0] + 1, img.shape[1] + 1))
+    ii[1:, 1:] = img.cumsum(axis=0).cumsum(axis=1)           # cv2.integral's layout: ii[r, c] = img[:r, :c].sum()
+    boxes = [(3, 4, 10, 15), (0, 0, 16, 22), (0, 5, 7, 9), (6, 0, 6, 0), (16, 22, 16, 22), (2, 2, 2, 20)]
+    for r0, c0, r1, c1 in boxes:
+        want = img[r0:r1 + 1, c0:c1 + 1].sum()
+        try:
+            got = as_number(answer(ii, r0, c0, r1, c1), "one number from region_sum")
+        except AnswerError as exc:
+            return f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) did not return a number: {exc}"
+        except Exception as exc:   # the student's own code failed: say where, not a traceback
+            return f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) raised {type(exc).__name__}: {exc}"
+        if np.isclose(got, want):
+            continue
+        skimage_style = ii[r1, c1] - ii[r0 - 1, c1] - ii[r1, c0 - 1] + ii[r0 - 1, c0 - 1]
+        if np.isclose(got, skimage_style):
+            return ("off by one: in this table ii[r, c] is the sum of the rows ABOVE r and the columns LEFT of c; "
+                    "the rectangle's bottom-right corner is at ii[r1 + 1, c1 + 1]")
+        if np.isclose(got, ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0]):
+            return "the top-left block was subtracted twice: add ii[r0, c0] back"
+        if np.isclose(got, ii[r0:r1 + 1, c0:c1 + 1].sum()) or np.isclose(got, ii[r0:r1 + 2, c0:c1 + 2].sum()):
+            return "that sums entries of the integral image; a rectangle sum needs only four of its entries"
+        return (f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) gave {got:g}, the pixels sum to {want:g}: use "
+                "ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0] + ii[r0, c0]")
+    return None
 
 
 @exercise("04.two_rect")
 def _two_rect(answer):
     from ..data import load_face_patches
 
-    value = _as_number(answer)
-    if value is None:
-        return f"give one number (the feature value), got {type(answer).__name__}"
+    value = as_number(answer, "one number (the feature value)")
     face = load_face_patches(verbose=False)[0][0]
     left, right = face[6:10, 3:12].sum(), face[6:10, 12:21].sum()
-    if np.isclose(value, right - left):
+    hint = compare_number(value, float(right - left), decimals=3)
+    if hint is None:
         return None
-    if np.isclose(value, left - right):
+    if compare_number(value, float(left - right), decimals=3) is None:
         return "the sign is flipped: scikit-image takes the second rectangle (right) minus the first (left)"
     if np.isclose(value, face[6:9, 12:20].sum() - face[6:9, 3:11].sum()):
         return "the row and column ranges are inclusive: rows 6-9 are four rows (6, 7, 8, 9)"
+    if hint.startswith(("close", "right")):
+        return hint
     return "right sum (rows 6-9, columns 12-20) minus left sum (rows 6-9, columns 3-11), both on X[0]"
 
 
-@exercise("04.min_neighbors")
-def _min_neighbors(answer):
+def raw_hits(scale_factor=1.05, labelled=None):
+    """Frontal-face cascade raw hits (minNeighbors=0) on each labelled photo -> dict name -> list of boxes."""
+    names = tuple(labelled or LABELLED_FACES)
+    return {name: [list(b) for b in boxes] for name, boxes in _raw_hits(float(scale_factor), names).items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _raw_hits(scale_factor, names):
     import cv2
 
-    from ..weights import load_cascade
     from ..data import load_photo
+    from ..weights import load_cascade
 
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Integral):
-        return f"give a whole number (a value for minNeighbors), got {type(answer).__name__}"
-    gray = cv2.cvtColor(load_photo("astronaut", verbose=False), cv2.COLOR_RGB2GRAY)
-    raw = [list(b) for b in load_cascade("frontalface", verbose=False).detectMultiScale(
-        gray, scaleFactor=1.05, minNeighbors=0)]
+    cascade = load_cascade("frontalface", verbose=False)
+    hits = {}
+    for name in names:
+        img = load_photo(name, verbose=False)
+        gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
+        hits[name] = tuple(tuple(int(v) for v in b) for b in cascade.detectMultiScale(gray, scaleFactor=scale_factor, minNeighbors=0))
+    return hits
 
-    def boxes(k):
-        return len(cv2.groupRectangles(raw, int(k), 0.2)[0])
 
-    want = next(k for k in range(1, 200) if boxes(k) == 1)
-    if answer == want:
+def detection_errors(hits, labelled, k):
+    """(missed faces, false boxes) over all photos when raw hits are grouped with minNeighbors=k."""
+    import cv2
+
+    missed = false = 0
+    for name, faces in labelled.items():
+        boxes = cv2.groupRectangles(hits[name], int(k), 0.2)[0] if k > 0 else hits[name]
+        centres = [(x + w / 2, y + h / 2) for x, y, w, h in boxes]
+        inside = [[fx <= cx < fx + fw and fy <= cy < fy + fh for (fx, fy, fw, fh) in faces] for cx, cy in centres]
+        missed += sum(not any(row[j] for row in inside) for j in range(len(faces)))
+        false += sum(not any(row) for row in inside)
+    return missed, false
+
+
+@exercise("04.min_neighbors")
+def _min_neighbors(answer, scale_factor=1.05, labelled=None):
+    k = as_int(answer, "a whole number (a value for minNeighbors)")
+    if isinstance(answer, (float, np.floating)):
+        raise AnswerError(f"give a whole number (a value for minNeighbors) such as {k}, not the float {answer!r}")
+    if not 1 <= k <= 20:
+        return f"minNeighbors={k} is outside the range asked for: try 1 to 20"
+    labelled = LABELLED_FACES if labelled is None else labelled
+    hits = raw_hits(float(scale_factor), labelled)
+    errors = {j: detection_errors(hits, labelled, j) for j in range(1, 21)}
+    fewest = min(sum(e) for e in errors.values())
+    want = min(j for j, e in errors.items() if sum(e) == fewest)
+    missed, false = errors[k]
+    if k == want:
         return None
-    if answer < 1:
-        return "minNeighbors=0 returns every raw hit; start at 1"
-    if answer < want:
-        return f"with minNeighbors={int(answer)} the cascade still returns {boxes(answer)} boxes; try larger values"
-    return f"minNeighbors={int(answer)} gives {boxes(answer)} box(es), but a smaller value already gives exactly one"
+    if missed + false == fewest:
+        return (f"minNeighbors={k} is as good ({missed} missed, {false} false), but a smaller value already is; "
+                "give the smallest")
+    if k < want:
+        return (f"with minNeighbors={k}: {missed} face(s) missed and {false} false box(es); "
+                "count both for every k from 1 to 20")
+    return (f"with minNeighbors={k}: {missed} face(s) missed and {false} false box(es), more errors than the best "
+            "value; count both for every k from 1 to 20")
