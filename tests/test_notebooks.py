@@ -10,7 +10,7 @@ import json
 import nbformat
 import pytest
 
-from tools.editions import student_notebook
+from tools.editions import STUDENT_DIR, student_notebook
 from tools.notebook_tools import course_notebooks, execute_with_parameters, smoke_parameters, tags
 
 BOOKS = course_notebooks()
@@ -29,7 +29,8 @@ def test_student_edition_runs_unanswered(path, tmp_path):
     src = tmp_path / ("student_" + path.name)
     nbformat.write(student, src)
     assert "BEGIN SOLUTION" not in json.dumps(student)
-    out = execute_with_parameters(src, tmp_path / ("out_" + path.name), smoke_parameters(instructor))
+    # run where Binder and JupyterLab run it: in student/
+    out = execute_with_parameters(src, tmp_path / ("out_" + path.name), smoke_parameters(instructor), cwd=STUDENT_DIR)
     exercise_outputs = [cell_text(c) for c in out.cells if "exercise" in tags(c)]
     assert exercise_outputs, "no exercise cells ran"
     for text in exercise_outputs:
