@@ -102,6 +102,7 @@ def test_installed_versions_match_the_lock():
 
     from packaging.markers import Marker
 
+    cpu_torch = "+cpu" in version("torch")  # the README's CPU-only route: no CUDA libraries at all
     wrong = []
     for name, entries in lock_pins().items():
         for pinned, marker in entries:
@@ -111,6 +112,8 @@ def test_installed_versions_match_the_lock():
                 got = version(name).split("+")[0]
             except PackageNotFoundError:
                 got = None
+            if got is None and cpu_torch and (name.startswith(("nvidia-", "cuda-")) or name == "triton"):
+                continue
             if got != pinned:
                 wrong.append(f"{name}: installed {got}, locked {pinned}")
     assert not wrong, "run make setup: " + "; ".join(wrong[:10])
