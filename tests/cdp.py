@@ -64,7 +64,8 @@ class Chromium:
     def __init__(self, exe: str, profile: Path, timeout: float = 30):
         self.timeout = timeout
         self.proc = subprocess.Popen(
-            [exe, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            [exe, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+             "--disable-extensions",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
              "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
