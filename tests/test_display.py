@@ -151,3 +151,20 @@ def test_sliders_bad_input(monkeypatch):
         sliders(draw, angle=(0, 90))
     with pytest.raises(ValueError, match=r"give draw\(\) a default for 'bins'"):
         sliders(draw, bins=(4, 64))
+
+
+def test_stored_notebooks_hold_no_widget_state():
+    """Notebooks with sliders store a plain figure (lecture-mode run by a tool): no widget views, no saved widget state."""
+    import json
+
+    from tools.notebook_tools import course_notebooks
+
+    with_sliders = [p for p in course_notebooks() if "sliders(" in p.read_text(encoding="utf-8")]
+    assert len(with_sliders) >= 3   # 02 (bins, threshold), 03 (entropy radius), 04 (scaleFactor, minNeighbors)
+    for path in with_sliders:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert "widgets" not in nb.get("metadata", {}), f"{path.name}: metadata.widgets is stored"
+        for i, cell in enumerate(nb["cells"]):
+            for out in cell.get("outputs", []):
+                assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
+                    f"{path.name} cell {i}: a widget view is stored; call helpers.sliders() instead of interact()"
