@@ -30,6 +30,7 @@ MACHINE_VALUES = {
     "wheel build label": r"\d\+(cpu|cu\d+|rocm)",
     "absolute path": r"(^|[\s'\"(=])/(home|root|work|usr|tmp|opt|var|mnt|srv|Users|private|content)/|\b[A-Z]:\\",
     "timing": r"\b\d+(\.\d+)? ?(s|ms|sec|seconds)\b|it/s",
+    "rate": r"\b\d+(\.\d+)? ?(it|images|img|samples)/s\b",
     "thread count": r"\b\d+ threads?\b|threads: \d+",
     "device": r"device: (cpu|cuda|mps)\b|\bNVIDIA\b|GeForce",
     "memory size": r"\b\d+(\.\d+)? ?[KMGT]iB\b",
