@@ -139,6 +139,13 @@ class Chromium:
         report["errors"] = self.console_errors()
         return report
 
+    def evaluate(self, expression: str):
+        """The value of a JavaScript expression in the current page (promises awaited)."""
+        result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
     def close(self):
         ws = getattr(self, "ws", None)
         if ws is not None:

@@ -106,6 +106,13 @@ def test_every_page_in_a_browser_without_network(site, tmp_path):
             ids[page.resolve()] = set(report["ids"])
             links += [(name, url) for url in report["links"] if url.startswith("file:")]
             typeset += report["typesetCount"]
+        # the search page finds a word that only the notebooks contain
+        browser.visit((html / "search.html").as_uri() + "?q=co-occurrence")
+        hits = browser.evaluate("""new Promise(done => { const t0 = Date.now(); (function poll() {
+            const n = document.querySelectorAll("#search-results li").length;
+            if (n || Date.now() - t0 > 15000) done(n); else setTimeout(poll, 200); })(); })""")
+        if not hits:
+            problems.append("search.html?q=co-occurrence found nothing")
     finally:
         browser.close()
     for name, url in links:
