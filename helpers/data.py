@@ -279,6 +279,28 @@ def load_county_table(verbose: bool = True):
     return table
 
 
+SLIDE_MATRICES = ("X", "vote_share", "B1", "B2", "B3", "Z0", "Z1", "K", "Y0", "Y1")
+
+
+def load_slide_worked_example(verbose: bool = True) -> dict:
+    """The lecture's worked example as printed on the slides -> {name: float array} for X, vote_share, B1, B2
+    (the filter as printed, [-0.5090, 0.186]), B3, Z0, Z1, K, Y0, Y1; plus "counties" (list of names)."""
+    import json
+
+    path = DATA_DIR / "slide_worked_example.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{pretty_path(path)} is missing; restore it with: git checkout -- data/")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    missing = [k for k in SLIDE_MATRICES + ("counties",) if k not in raw]
+    if missing:
+        raise ValueError(f"{pretty_path(path)} lacks {missing}; restore it with: git checkout -- data/")
+    example = {k: np.array(raw[k], dtype=float) for k in SLIDE_MATRICES}
+    example["counties"] = list(raw["counties"])
+    if verbose:
+        print(f"slide worked example: loaded from the course's data folder ({pretty_path(path)})")
+    return example
+
+
 
 
 # ---------------------------------------------------------------- the WordNet coarse-tag table

@@ -4,8 +4,15 @@ import pytest
 from scipy import signal
 
 from helpers import load_photo
-from helpers.exercises import evaluate
-from helpers.exercises import nb06
+from helpers.data import load_slide_worked_example
+from helpers.exercises import evaluate as _evaluate
+
+SLIDE = load_slide_worked_example(verbose=False)
+
+
+def evaluate(exercise_id, answer):
+    """Strict: a checker that crashes fails the test instead of turning the crash into a hint."""
+    return _evaluate(exercise_id, answer, strict=True)
 
 EDGE = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
 
@@ -33,6 +40,7 @@ def test_horizontal_edges(gray):
     assert "255 times" in hint("06.horizontal_edges", right * 255)
     assert "expected shape (126, 126)" in hint("06.horizontal_edges", right[:100])
     assert "as a NumPy array" in hint("06.horizontal_edges", "edges")
+    assert "as a NumPy array" in hint("06.horizontal_edges", object())
 
 
 def test_relu_pool(gray):
@@ -59,10 +67,10 @@ def test_layer_weights():
 
 
 def forward(x, b2, relu=True, sigmoid=True):
-    z0 = np.asarray(x, dtype=float) @ nb06.B1
+    z0 = np.asarray(x, dtype=float) @ SLIDE["B1"]
     z1 = np.maximum(z0, 0) if relu else z0
     k = np.array([b2[0] * z1[0] + b2[1] * z1[1], b2[0] * z1[1] + b2[1] * z1[2]])
-    y0 = nb06.B3[0] + k @ nb06.B3[1:]
+    y0 = SLIDE["B3"][0] + k @ SLIDE["B3"][1:]
     return 1 / (1 + np.exp(-y0)) if sigmoid else y0
 
 
@@ -72,15 +80,23 @@ def test_new_county():
     assert 0.4 < right < 0.6                      # a plausible share, and the checker agrees
     assert evaluate("06.new_county", right)[0] is True
     assert evaluate("06.new_county", np.array([right]))[0] is True
+    assert evaluate("06.new_county", round(float(right), 4))[0] is True      # typed with 4 decimals
+    assert "decimals" in hint("06.new_county", round(float(right), 1))
     assert "apply the sigmoid" in hint("06.new_county", forward(x, [-0.5090, 0.1865], sigmoid=False))
     assert "printed filter 0.186" in hint("06.new_county", forward(x, [-0.5090, 0.186]))
     assert "flipped the filter" in hint("06.new_county", forward(x, [0.1865, -0.5090]))
     assert "one number" in hint("06.new_county", [0.5, 0.5])
 
 
-def test_checker_weights_are_the_slides():
-    """The checker's typed weights match the slide (rows of beta_1, the filter, beta_3)."""
-    np.testing.assert_array_equal(nb06.B1[0], [-0.0007, 0.6163, -0.3102])
-    np.testing.assert_array_equal(nb06.B1[3], [-0.4045, 0.1266, 0.1269])
-    np.testing.assert_array_equal(nb06.B2, [-0.5090, 0.1865])
-    np.testing.assert_array_equal(nb06.B3, [0.4660, 0.2257, -0.1782])
+def test_checker_reads_the_slides_weights_from_the_data_file():
+    """The checker, the notebook and tests/test_worked_example.py read one file: the filter as printed there."""
+    assert SLIDE["B2"].tolist() == [-0.5090, 0.186]
+    right = forward([1, 80, 25, 300], [SLIDE["B2"][0], 0.1865])
+    assert evaluate("06.new_county", right)[0] is True
+
+
+@pytest.mark.parametrize("exercise_id", ["06.horizontal_edges", "06.relu_pool", "06.layer_weights", "06.new_county"])
+def test_junk_answers_get_a_hint(exercise_id):
+    for junk in ("a string", 42, np.zeros((2, 2)), object()):
+        ok, message = evaluate(exercise_id, junk)
+        assert ok is False and message.startswith(f"Exercise {exercise_id}: not yet. Hint: ")

@@ -10,29 +10,35 @@ import numpy as np
 import pytest
 
 from helpers import load_county_table
+from helpers.data import load_slide_worked_example
 
 H = 0.00005  # the largest error of a number printed to 4 decimals
 
-# ---- typed in from the slides (seed/000_e6e3523455767d71.txt, "Example: CNN for predicting outcomes")
-SLIDE_X = np.array([[1, 87.7, 16.2, 215.37], [1, 88.5, 18.8, 236.70], [1, 86.3, 22.0, 233.06],
-                    [1, 87.4, 32.2, 328.35], [1, 74.0, 18.7, 236.02], [1, 90.7, 19.3, 273.47],
-                    [1, 84.8, 31.3, 347.95]])
-SLIDE_VOTE_SHARE = np.array([0.46, 0.48, 0.36, 0.51, 0.55, 0.52, 0.60])
-SLIDE_COUNTIES = ["Lake", "Shasta", "Mendocino", "Sonoma", "Sutter", "Amador", "Napa"]
-B1 = np.array([[-0.0007, 0.6163, -0.3102], [-0.4425, -0.1089, 0.3600],
-               [-0.2725, -0.5114, 0.1802], [-0.4045, 0.1266, 0.1269]])
-B2_PRINTED = np.array([-0.5090, 0.186])
-B2 = np.array([-0.5090, 0.1865])
-B3 = np.array([0.4660, 0.2257, -0.1782])
-Z0 = np.array([[-130.3434, 10.0404, 61.5057], [-140.0340, 11.3235, 64.9685], [-138.4599, 9.4660, 64.2914],
-               [-180.2716, 16.1915, 78.6155], [-133.3151, 12.8679, 59.6443], [-156.0177, 15.4824, 70.5158],
-               [-186.8042, 19.4159, 80.0041]])
-Z1 = np.array([[0, 10.0404, 61.5057], [0, 11.3235, 64.9685], [0, 9.4660, 64.2914], [0, 16.1915, 78.6155],
-               [0, 12.8679, 59.6443], [0, 15.4824, 70.5158], [0, 19.4159, 80.0041]])
-K = np.array([[1.8729, 6.3629], [2.1122, 6.3558], [1.7657, 7.1749], [3.0203, 6.4238],
-              [2.4003, 4.5766], [2.8880, 5.2738], [3.6218, 5.0418]])
-Y0 = np.array([-0.2450, -0.1897, -0.4139, 0.0031, 0.1923, 0.1782, 0.3852])
-Y1 = np.array([0.4391, 0.4527, 0.3980, 0.5008, 0.5479, 0.5444, 0.5951])
+# ---- the slide's printed numbers, from the one data file (data/slide_worked_example.json)
+SLIDE = load_slide_worked_example(verbose=False)
+SLIDE_X, SLIDE_VOTE_SHARE, SLIDE_COUNTIES = SLIDE["X"], SLIDE["vote_share"], SLIDE["counties"]
+B1, B2_PRINTED, B3 = SLIDE["B1"], SLIDE["B2"], SLIDE["B3"]
+B2 = np.array([B2_PRINTED[0], 0.1865])   # the second weight with the digit the slide's own K implies
+Z0, Z1, K, Y0, Y1 = (SLIDE[k] for k in ("Z0", "Z1", "K", "Y0", "Y1"))
+
+
+def test_the_data_file_holds_the_slide_as_printed():
+    """Spot values read off the slide (a typo in the data file would move them), and the shapes of the chain."""
+    assert B2_PRINTED.tolist() == [-0.5090, 0.186]
+    assert B1[0, 1] == 0.6163 and B3.tolist() == [0.4660, 0.2257, -0.1782]
+    assert Z0[6, 0] == -186.8042 and K[3, 0] == 3.0203 and Y1[6] == 0.5951
+    assert [a.shape for a in (SLIDE_X, B1, Z0, Z1, K, Y0, Y1)] == [(7, 4), (4, 3), (7, 3), (7, 3), (7, 2), (7,), (7,)]
+
+
+def test_loader_names_a_damaged_file(tmp_path, monkeypatch):
+    import helpers.data as data
+
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError, match="slide_worked_example.json is missing"):
+        data.load_slide_worked_example(verbose=False)
+    (tmp_path / "slide_worked_example.json").write_text('{"X": [[1]]}', encoding="utf-8")
+    with pytest.raises(ValueError, match="lacks .*B1"):
+        data.load_slide_worked_example(verbose=False)
 
 
 def slide_filter(z, b2):

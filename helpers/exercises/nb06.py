@@ -1,20 +1,20 @@
 """Checks for 06_cnn_building_blocks (the cameraman photo, the lecture's county network)."""
-import numbers
-
 import numpy as np
 
 from . import exercise
+from .answers import AnswerError, as_array, as_int, as_number, compare_number
 
 EDGE_KERNEL = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)   # Sobel x, as in the notebook
 
-# The lecture's weights (Webb Williams et al. 2020 via the slides), 4 decimals; the filter's second
-# weight is printed "0.186" on the slide but its own K implies 0.1865 (see the notebook, §7).
-B1 = np.array([[-0.0007, 0.6163, -0.3102],
-               [-0.4425, -0.1089, 0.3600],
-               [-0.2725, -0.5114, 0.1802],
-               [-0.4045, 0.1266, 0.1269]])
-B2 = np.array([-0.5090, 0.1865])
-B3 = np.array([0.4660, 0.2257, -0.1782])
+
+
+def _slide():
+    """The lecture's weights (Webb Williams et al. 2020 via the slides) from data/slide_worked_example.json."""
+    from ..data import load_slide_worked_example
+
+    return load_slide_worked_example(verbose=False)
+
+
 NEW_COUNTY = np.array([1, 80, 25, 300])   # intercept, white %, college %, income (hundreds USD)
 
 
@@ -32,14 +32,8 @@ def _valid(img, kernel):
     return signal.correlate2d(img, kernel, mode="valid")
 
 
-def _as_float_array(answer):
-    if not isinstance(answer, (np.ndarray, list, tuple)) and not hasattr(answer, "__array__"):
-        return None
-    try:
-        arr = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return arr
+def _as_float_array(answer, what):
+    return as_array(answer, what=f"{what} as a NumPy array")
 
 
 def _pool(feature_map, how="max"):
@@ -49,9 +43,7 @@ def _pool(feature_map, how="max"):
 
 @exercise("06.horizontal_edges")
 def _horizontal_edges(answer):
-    arr = _as_float_array(answer)
-    if arr is None:
-        return f"give the feature map as a NumPy array, got {type(answer).__name__}"
+    arr = _as_float_array(answer, "the feature map")
     gray = _gray()
     want = _valid(gray, EDGE_KERNEL.T)
     if arr.shape == gray.shape:
@@ -71,9 +63,7 @@ def _horizontal_edges(answer):
 
 @exercise("06.relu_pool")
 def _relu_pool(answer):
-    arr = _as_float_array(answer)
-    if arr is None:
-        return f"give the pooled map as a NumPy array, got {type(answer).__name__}"
+    arr = _as_float_array(answer, "the pooled map")
     edges = _valid(_gray(), EDGE_KERNEL.T)
     relu = np.maximum(edges, 0)
     want = _pool(relu)
@@ -94,10 +84,8 @@ def _relu_pool(answer):
 
 @exercise("06.layer_weights")
 def _layer_weights(answer):
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Number) or answer != int(answer):
-        return f"give a whole number, got {answer!r}"
+    answer = as_int(answer, "a whole number (the count of learned numbers)")
     filters, channels, k = 16, 3, 5
-    answer = int(answer)
     if answer == filters * channels * k * k + filters:
         return None
     if answer == filters * channels * k * k:
@@ -109,33 +97,36 @@ def _layer_weights(answer):
     return "filters × channels × kernel height × kernel width, plus one bias per filter"
 
 
-def _forward(x, b2=B2, relu=True, sigmoid=True):
-    z0 = x @ B1
+def _forward(x, b2=None, relu=True, sigmoid=True):
+    """The slide's network on one row x; b2=None: the filter with its fourth digit restored (0.1865, see §7)."""
+    slide = _slide()
+    b2 = np.array([slide["B2"][0], 0.1865]) if b2 is None else b2
+    z0 = x @ slide["B1"]
     z1 = np.maximum(z0, 0) if relu else z0
     k = np.array([b2 @ z1[0:2], b2 @ z1[1:3]])
-    y0 = np.r_[1.0, k] @ B3
+    y0 = np.r_[1.0, k] @ slide["B3"]
     return float(1 / (1 + np.exp(-y0))) if sigmoid else float(y0)
 
 
 @exercise("06.new_county")
 def _new_county(answer):
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        arr = _as_float_array(answer)
-        if arr is None or arr.size != 1:
-            return f"give one number (the predicted share, a float), got {type(answer).__name__}"
-        answer = arr.item()
-    answer = float(answer)
+    if np.size(answer) > 1 and not isinstance(answer, (str, bytes)):
+        raise AnswerError(f"give one number (the predicted share), got {np.size(answer)} values")
+    answer = as_number(answer, "one number (the predicted share, a float)")
     want = _forward(NEW_COUNTY)
-    if abs(answer - want) < 1e-6:
-        return None
-    if abs(answer - _forward(NEW_COUNTY, sigmoid=False)) < 1e-6:
-        return "that is Y0; apply the sigmoid 1 / (1 + exp(-Y0)) to get a share"
-    if abs(answer - _forward(NEW_COUNTY, b2=np.array([-0.5090, 0.186]))) < 1e-6:
-        return "you used the printed filter 0.186; use B2 = [-0.5090, 0.1865]"
-    if abs(answer - _forward(NEW_COUNTY, b2=B2[::-1])) < 1e-6:
-        return "you flipped the filter; K[j] = B2[0] * Z1[j] + B2[1] * Z1[j+1]"
-    if abs(answer - _forward(NEW_COUNTY, relu=False)) < 1e-6:
-        return "apply ReLU to Z0 before the filter"
+    verdict = compare_number(answer, want, decimals=3)
+    if verdict is None or verdict.startswith("right"):
+        return verdict
+    for wrong, hint in [
+        (_forward(NEW_COUNTY, sigmoid=False), "that is Y0; apply the sigmoid 1 / (1 + exp(-Y0)) to get a share"),
+        (_forward(NEW_COUNTY, b2=np.array([-0.5090, 0.186])), "you used the printed filter 0.186; use B2 = [-0.5090, 0.1865]"),
+        (_forward(NEW_COUNTY, b2=np.array([0.1865, -0.5090])), "you flipped the filter; K[j] = B2[0] * Z1[j] + B2[1] * Z1[j+1]"),
+        (_forward(NEW_COUNTY, relu=False), "apply ReLU to Z0 before the filter"),
+    ]:
+        if abs(answer - wrong) < 1e-6:
+            return hint
     if not 0 < answer < 1:
         return "a share lies between 0 and 1: did you apply the sigmoid?"
-    return "x = [1, 80, 25, 300]; Z1 = max(0, x @ SEED_B1); slide B2 over Z1; prepend 1; @ SEED_B3; sigmoid"
+    if verdict.startswith("close"):
+        return verdict
+    return "x = [1, 80, 25, 300]; Z1 = max(0, x @ SLIDE_B1); slide B2 over Z1; prepend 1; @ SLIDE_B3; sigmoid"
