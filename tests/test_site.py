@@ -45,7 +45,9 @@ def test_notebook_page_links_the_student_edition(site, path):
     page = (html / f"{path.stem}.html").read_text(encoding="utf-8")
     student = f"student/{path.name}"
     # launch buttons (the theme's) and the banner both open the student edition
-    assert f"urlpath=lab/tree/{student}" in page and editions.binder_url(student) in page
+    ref = editions.settings()["ref"]
+    assert f"https://mybinder.org/v2/gh/{editions.github_slug()}/{ref}?urlpath=lab/tree/{student}" in page
+    assert editions.binder_url(student) in page
     assert editions.colab_url(student) in page
     assert editions.github_url(f"notebooks/{path.name}") in page  # the instructor edition, separately
     downloads = re.findall(r'href="(_downloads/\w+/' + re.escape(path.name) + ')"', page)
