@@ -1,4 +1,4 @@
-"""The course's training loop, packaged after notebook 07 teaches it inline.
+"""The course's training loop, packaged after notebook 07 teaches it inline, and fit_or_load (train once, then load).
 
 Data are held in memory as tensors and batched by index (no DataLoader, no PIL images):
 images float32 (N, C, H, W) in [0, 1], labels int64 (N,) in 0..num_classes-1.
@@ -16,7 +16,7 @@ import numpy as np
 OPTIMIZERS = ("adam", "adamw", "sgd")
 LOSSES = ("cross_entropy", "mse")
 ACTIVATIONS = ("relu", "gelu", "tanh", "sigmoid")
-SCHEDULES = (None, "onecycle")
+SCHEDULES = (None, "step", "onecycle")
 
 
 # ---------------------------------------------------------------- data contracts
@@ -158,18 +158,29 @@ def count_parameters(model) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-# ---------------------------------------------------------------- training
+# ---------------------------------------------------------------- training, in parts
+#
+# fit() below is notebook 07's loop in four named parts a reader can follow:
+#   make_optimizer / make_scheduler   how the weights move (and how the step size changes)
+#   train_one_epoch                    forward, loss, backward, update, batch after batch
+#   validate                           loss and accuracy on held-out images, no gradients
+#   EarlyStopping                      the stopping rule, and the best epoch's weights
 
 @dataclass
 class History:
-    """Per-epoch record of a fit: lists of train_loss, val_loss, val_acc, seconds; best_epoch is 1-based."""
+    """Per-epoch record of a fit: lists of train_loss, val_loss, val_acc, lr, seconds; best_epoch is 1-based.
+
+    from_cache is True when fit_or_load loaded the run instead of training it.
+    """
 
     train_loss: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_acc: list = field(default_factory=list)
     seconds: list = field(default_factory=list)
+    lr: list = field(default_factory=list)
     best_epoch: int = 0
     stopped_early: bool = False
+    from_cache: bool = False
 
     @property
     def epochs(self) -> int:
@@ -186,6 +197,40 @@ class History:
         return pd.DataFrame({"epoch": range(1, self.epochs + 1), "train_loss": self.train_loss,
                              "val_loss": self.val_loss, "val_acc": self.val_acc,
                              "seconds": self.seconds}).set_index("epoch")
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("train_loss", "val_loss", "val_acc", "seconds", "lr",
+                                              "best_epoch", "stopped_early")}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "History":
+        return cls(**{k: d[k] for k in ("train_loss", "val_loss", "val_acc", "seconds", "lr",
+                                        "best_epoch", "stopped_early") if k in d})
+
+
+class EarlyStopping:
+    """The stopping rule: stop once the validation loss has not gone below its best for `patience` epochs.
+
+    Call step(val_loss, model) once per epoch; it returns True when training should stop. It keeps a
+    copy of the weights of the best epoch (best_epoch, counted from 1). patience=None never stops.
+    """
+
+    def __init__(self, patience: int | None = None):
+        if patience is not None:
+            _check_positive_int(patience, "patience", "or None to train all epochs")
+        self.patience = patience
+        self.epoch, self.best_epoch, self.bad_epochs = 0, 0, 0
+        self.best_loss, self.best_state = float("inf"), None
+
+    def step(self, val_loss: float, model=None) -> bool:
+        self.epoch += 1
+        if val_loss < self.best_loss:              # strictly lower: an equal loss is no progress
+            self.best_loss, self.best_epoch, self.bad_epochs = val_loss, self.epoch, 0
+            if model is not None:
+                self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            return False
+        self.bad_epochs += 1
+        return self.patience is not None and self.bad_epochs >= self.patience
 
 
 def _check_positive_int(value, name, fix):
@@ -228,124 +273,88 @@ def _as_device(device):
     raise ValueError(f"device={device!r}; pass 'auto', 'cpu', 'cuda', 'mps' or a torch.device")
 
 
-def _infer_num_classes(model, y):
-    n = getattr(model, "num_classes", None)
-    return int(n) if n is not None else None
-
-
-def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_size: int = 128,
-        device="auto", optimizer: str = "adam", weight_decay: float = 0.0, momentum: float = 0.9,
-        loss: str = "cross_entropy", schedule: str | None = None, patience: int | None = None,
-        restore_best: bool = True, seed: int = 0, progress: bool = True) -> History:
-    """Train model on in-memory data, validating after every epoch; returns a History.
-
-    X_*: uint8 (N, H, W) images or float32 (N, C, H, W) tensors in [0, 1]; y_*: int labels (N,).
-    optimizer: "adam", "adamw" or "sgd" (with momentum); schedule: None or "onecycle";
-    loss: "cross_entropy" or "mse" (softmax vs one-hot, for comparison only).
-    patience: stop when validation loss has not improved for this many epochs, then restore the
-    weights of the best epoch (also at the end without early stopping, unless restore_best=False:
-    use that when X_val is only watched, e.g. a test set, and must not pick the weights).
-    On CUDA: bf16 autocast and channels_last. The model is left on `device`, in eval mode.
-    """
+def make_optimizer(model, optimizer: str = "adam", lr: float = 1e-3, weight_decay: float = 0.0,
+                   momentum: float = 0.9):
+    """A torch optimiser over the model's trainable parameters: "adam", "adamw" or "sgd" (with momentum)."""
     import torch
-    from torch import nn
 
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    _check_positive_int(epochs, "epochs", "one epoch is one pass over the training set")
-    _check_positive_int(batch_size, "batch_size", "e.g. 64, 128 or 256")
-    if patience is not None:
-        _check_positive_int(patience, "patience", "or None to train all epochs")
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not (0 < lr < 10) or not math.isfinite(lr):
-        raise ValueError(f"lr={lr!r}; the learning rate must be a positive number, e.g. 1e-3 for Adam, 0.05 for SGD")
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer={optimizer!r} is not one of {', '.join(OPTIMIZERS)}")
-    if loss not in LOSSES:
-        raise ValueError(f"loss={loss!r} is not one of {', '.join(LOSSES)}")
-    if schedule not in SCHEDULES:
-        raise ValueError(f"schedule={schedule!r} is not one of None, 'onecycle'")
-    num_classes = _infer_num_classes(model, y_train)
-    X_train, y_train = _images_and_labels(X_train, y_train, num_classes, "train")
-    X_val, y_val = _images_and_labels(X_val, y_val, num_classes, "val")
-    if num_classes is None:
-        num_classes = int(max(y_train.max(), y_val.max())) + 1
-
-    device = _as_device(device)
-    torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    memory_format = torch.channels_last if device.type == "cuda" else torch.contiguous_format
-    model.to(device, memory_format=memory_format)
-    X_train, y_train = X_train.to(device), y_train.to(device)
-    X_val, y_val = X_val.to(device), y_val.to(device)
-
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not math.isfinite(lr) or not (0 < lr < 10):
+        raise ValueError(f"lr={lr!r}; the learning rate must be a positive number, e.g. 1e-3 for Adam, 0.05 for SGD")
     params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("the model has no trainable parameters (all have requires_grad=False); "
+                         "unfreeze some, e.g. for p in model.head.parameters(): p.requires_grad = True")
     if optimizer == "sgd":
-        opt = torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
-    elif optimizer == "adamw":
-        opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    else:
-        opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
-    n = len(X_train)
-    steps_per_epoch = math.ceil(n / batch_size)
-    sched = None
-    if schedule == "onecycle":
-        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * steps_per_epoch)
-    loss_fn = _loss_fn(loss, num_classes)
-
-    history = History()
-    best_loss, best_state, bad_epochs = float("inf"), None, 0
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=epochs * steps_per_epoch, desc="training", unit="batch", leave=False)
-    for epoch in range(epochs):
-        t0 = time.perf_counter()
-        model.train()
-        order = torch.randperm(n, generator=gen).to(device)
-        total, count = 0.0, 0
-        for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
-            xb, yb = X_train[idx], y_train[idx]
-            if device.type == "cuda":
-                xb = xb.contiguous(memory_format=torch.channels_last)
-            with _autocast(device):
-                batch_loss = loss_fn(model(xb), yb)
-            opt.zero_grad(set_to_none=True)
-            batch_loss.backward()
-            opt.step()
-            if sched is not None:
-                sched.step()
-            total += float(batch_loss.detach()) * len(idx)
-            count += len(idx)
-            if bar is not None:
-                bar.update(1)
-        val_loss, val_acc = _loss_and_accuracy(model, X_val, y_val, device, loss_fn, batch_size=1024)
-        history.train_loss.append(total / count)
-        history.val_loss.append(val_loss)
-        history.val_acc.append(val_acc)
-        history.seconds.append(time.perf_counter() - t0)
-        if bar is not None:
-            bar.set_postfix(epoch=epoch + 1, val_acc=f"{val_acc:.3f}")
-        if val_loss < best_loss:
-            best_loss, bad_epochs, history.best_epoch = val_loss, 0, epoch + 1
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        else:
-            bad_epochs += 1
-            if patience is not None and bad_epochs >= patience:
-                history.stopped_early = epoch + 1 < epochs
-                break
-    if bar is not None:
-        bar.close()
-    if restore_best and best_state is not None:
-        model.load_state_dict(best_state)
-    model.eval()
-    return history
+        return torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    if optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
 
 
-def _loss_and_accuracy(model, X, y, device, loss_fn, batch_size=1024):
+def make_scheduler(opt, schedule: str | None, *, epochs: int, steps_per_epoch: int,
+                   step_size: int | None = None, gamma: float = 0.1):
+    """The learning-rate schedule -> (scheduler or None, "batch" or "epoch": when to call its step()).
+
+    None: constant; "step": multiply the rate by gamma every step_size epochs (StepLR);
+    "onecycle": warm up, then anneal, over all batches (OneCycleLR, peak = the optimiser's lr).
+    """
     import torch
 
-    model.eval()
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule={schedule!r} is not one of None, 'step', 'onecycle'")
+    if schedule is None:
+        return None, "epoch"
+    if schedule == "step":
+        if step_size is None:
+            raise ValueError("schedule='step' needs step_size (epochs between rate cuts), e.g. step_size=3")
+        _check_positive_int(step_size, "step_size", "epochs between learning-rate cuts")
+        if not (isinstance(gamma, (int, float)) and 0 < gamma <= 1):
+            raise ValueError(f"gamma={gamma!r}; it is the factor the rate is multiplied by, in (0, 1], e.g. 0.1")
+        return torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma), "epoch"
+    max_lr = opt.param_groups[0]["lr"]
+    return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=epochs * steps_per_epoch), "batch"
+
+
+def train_one_epoch(model, X, y, opt, loss_fn, *, batch_size: int, device, generator,
+                    augment=None, batch_scheduler=None) -> float:
+    """One pass over (X, y) in a random order: forward, loss, backward, update per batch -> mean training loss.
+
+    augment: None or a function (batch, generator) -> batch of the same shape, applied to training batches only.
+    """
+    import torch
+
+    model.train()                                   # dropout on, batch-norm uses batch statistics
+    order = torch.randperm(len(X), generator=generator).to(X.device)
+    total, count = 0.0, 0
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        xb, yb = X[idx], y[idx]
+        if augment is not None:
+            xb = augment(xb, generator)
+        if device.type == "cuda":
+            xb = xb.contiguous(memory_format=torch.channels_last)
+        with _autocast(device):
+            batch_loss = loss_fn(model(xb), yb)     # forward and loss
+        opt.zero_grad(set_to_none=True)
+        batch_loss.backward()                       # backward: gradients of the loss
+        opt.step()                                  # update: a step downhill
+        if batch_scheduler is not None:
+            batch_scheduler.step()
+        total += float(batch_loss.detach()) * len(idx)
+        count += len(idx)
+    return total / count
+
+
+def validate(model, X, y, loss_fn=None, device=None, batch_size: int = 256):
+    """Loss and accuracy of model on (X, y) without gradients (eval mode) -> (mean loss, accuracy in 0..1)."""
+    import torch
+    import torch.nn.functional as F
+
+    loss_fn = loss_fn or F.cross_entropy
+    device = X.device if device is None else device
+    model.eval()                                    # dropout off, batch-norm uses its running statistics
     total, correct = 0.0, 0
     with torch.no_grad():
         for start in range(0, len(X), batch_size):
@@ -359,7 +368,222 @@ def _loss_and_accuracy(model, X, y, device, loss_fn, batch_size=1024):
     return total / len(X), correct / len(X)
 
 
-def predict(model, X, device="auto", batch_size: int = 1024):
+def flip_and_shift(xb, generator, max_shift: int = 2):
+    """Light augmentation of a batch float (N, C, H, W): random left-right flip, random shift by up to max_shift px.
+
+    Each image gets its own flip (probability 0.5) and shift; pixels shifted in are 0 (the black background).
+    """
+    import torch
+    import torch.nn.functional as F
+
+    n, c, h, w = xb.shape
+    flip = (torch.rand(n, generator=generator) < 0.5).to(xb.device)
+    xb = torch.where(flip[:, None, None, None], xb.flip(-1), xb)
+    if max_shift:
+        m = int(max_shift)
+        dy = torch.randint(0, 2 * m + 1, (n,), generator=generator).to(xb.device)
+        dx = torch.randint(0, 2 * m + 1, (n,), generator=generator).to(xb.device)
+        padded = F.pad(xb, (m, m, m, m))
+        rows = (dy[:, None] + torch.arange(h, device=xb.device))[:, None, :, None]
+        cols = (dx[:, None] + torch.arange(w, device=xb.device))[:, None, None, :]
+        n_idx = torch.arange(n, device=xb.device)[:, None, None, None]
+        c_idx = torch.arange(c, device=xb.device)[None, :, None, None]
+        xb = padded[n_idx, c_idx, rows, cols]
+    return xb
+
+
+def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_size: int = 128,
+        device="auto", optimizer: str = "adam", weight_decay: float = 0.0, momentum: float = 0.9,
+        loss: str = "cross_entropy", schedule: str | None = None, step_size: int | None = None,
+        gamma: float = 0.1, augment=None, patience: int | None = None, restore_best: bool = True,
+        seed: int = 0, progress: bool = False) -> History:
+    """Train model on in-memory data, validating after every epoch; returns a History.
+
+    X_*: uint8 (N, H, W) images or float32 (N, C, H, W) tensors in [0, 1]; y_*: int labels (N,).
+    optimizer: "adam", "adamw" or "sgd" (with momentum); loss: "cross_entropy" or "mse" (softmax vs
+    one-hot, for comparison only); schedule: None, "step" (times gamma every step_size epochs) or
+    "onecycle"; augment: None or a function (batch, generator) -> batch, e.g. flip_and_shift.
+    patience: stop when validation loss has not improved for this many epochs, then restore the
+    weights of the best epoch (also at the end without early stopping, unless restore_best=False:
+    use that when X_val is only watched, e.g. a test set, and must not pick the weights).
+    progress=True prints one line per epoch. On CUDA: bf16 autocast and channels_last.
+    The model is left on `device`, in eval mode.
+    """
+    import torch
+    from torch import nn
+
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    _check_positive_int(epochs, "epochs", "one epoch is one pass over the training set")
+    _check_positive_int(batch_size, "batch_size", "e.g. 64, 128 or 256")
+    if loss not in LOSSES:
+        raise ValueError(f"loss={loss!r} is not one of {', '.join(LOSSES)}")
+    if augment is not None and not callable(augment):
+        raise TypeError(f"augment={augment!r}; pass None or a function (batch, generator) -> batch")
+    stopper = EarlyStopping(patience)
+    num_classes = getattr(model, "num_classes", None)
+    X_train, y_train = _images_and_labels(X_train, y_train, num_classes, "train")
+    X_val, y_val = _images_and_labels(X_val, y_val, num_classes, "val")
+    if num_classes is None:
+        num_classes = int(max(y_train.max(), y_val.max())) + 1
+
+    device = _as_device(device)
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    memory_format = torch.channels_last if device.type == "cuda" else torch.contiguous_format
+    model.to(device, memory_format=memory_format)
+    X_train, y_train = X_train.to(device), y_train.to(device)
+    X_val, y_val = X_val.to(device), y_val.to(device)
+
+    opt = make_optimizer(model, optimizer, lr, weight_decay, momentum)
+    sched, when = make_scheduler(opt, schedule, epochs=epochs, steps_per_epoch=math.ceil(len(X_train) / batch_size),
+                                 step_size=step_size, gamma=gamma)
+    loss_fn = _loss_fn(loss, num_classes)
+
+    history = History()
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        history.lr.append(opt.param_groups[0]["lr"])
+        train_loss = train_one_epoch(model, X_train, y_train, opt, loss_fn, batch_size=batch_size, device=device,
+                                     generator=generator, augment=augment,
+                                     batch_scheduler=sched if when == "batch" else None)
+        if sched is not None and when == "epoch":
+            sched.step()
+        val_loss, val_acc = validate(model, X_val, y_val, loss_fn, device)
+        history.train_loss.append(train_loss)
+        history.val_loss.append(val_loss)
+        history.val_acc.append(val_acc)
+        history.seconds.append(time.perf_counter() - t0)
+        stop = stopper.step(val_loss, model)
+        history.best_epoch = stopper.best_epoch
+        if progress:
+            print(f"epoch {epoch}/{epochs}: train loss {train_loss:.3f}, val loss {val_loss:.3f}, "
+                  f"val acc {val_acc:.3f}" + ("  (best so far)" if stopper.best_epoch == epoch else ""))
+        if stop:
+            history.stopped_early = epoch < epochs
+            break
+    if restore_best and stopper.best_state is not None:
+        model.load_state_dict(stopper.best_state)
+    model.eval()
+    return history
+
+
+# ---------------------------------------------------------------- load if cached, else train
+
+RUNS_FOLDER = "runs"
+_NOT_IN_KEY = ("device", "progress")   # where and how loudly a run trains does not change its result
+
+
+def _code_of(obj) -> str:
+    """Source code of a function or class (also one defined in a notebook cell); '' for built-ins."""
+    import functools
+    import inspect
+
+    if isinstance(obj, functools.partial):
+        return _code_of(obj.func) + repr(obj.args) + repr(sorted(obj.keywords.items()))
+    try:
+        return inspect.getsource(obj)
+    except (OSError, TypeError):
+        pass
+    if inspect.isclass(obj):   # a class from a notebook cell: Python 3.11 cannot find its file, its methods it can
+        parts = [obj.__qualname__]
+        for name, member in sorted(vars(obj).items()):
+            if inspect.isfunction(member):
+                try:
+                    parts.append(inspect.getsource(member))
+                except (OSError, TypeError):
+                    parts.append(name + member.__code__.co_code.hex())
+        return "\n".join(parts)
+    return getattr(obj, "__qualname__", repr(obj))
+
+
+def model_code(model) -> str:
+    """The code that defines a model: the source of each of its own classes, library classes by name and version."""
+    import importlib
+
+    parts = []
+    for cls in sorted({type(m) for m in model.modules()}, key=lambda c: (c.__module__, c.__qualname__)):
+        top = cls.__module__.split(".")[0]
+        if top in ("torch", "timm", "torchvision"):
+            version = getattr(importlib.import_module(top), "__version__", "")
+            parts.append(f"{cls.__module__}.{cls.__qualname__} ({top} {version})")
+        else:
+            parts.append(_code_of(cls))
+    return "\n".join(parts)
+
+
+def fingerprint(*arrays) -> str:
+    """A short hash of arrays/tensors (shape, dtype and every value): the data a run was trained on."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=10)
+    for a in arrays:
+        if hasattr(a, "detach"):
+            a = a.detach().cpu().numpy()
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.shape}{a.dtype}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def run_key(model, settings: dict, data: str) -> str:
+    """The cache key of a training run: hash of the model's code, its initial weights, the settings, the data,
+    and the training code in this file. Any change to one of them gives a new key."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    h = hashlib.sha256()
+    h.update(model_code(model).encode())
+    h.update(fingerprint(*model.state_dict().values()).encode())   # initial weights (covers the init seed)
+    h.update(json.dumps({k: v for k, v in settings.items() if k not in _NOT_IN_KEY}, sort_keys=True,
+                        default=lambda v: _code_of(v) if callable(v) else repr(v)).encode())
+    h.update(data.encode())
+    h.update(Path(__file__).read_bytes())                             # the training loop itself
+    return h.hexdigest()[:16]
+
+
+def fit_or_load(model, X_train, y_train, X_val, y_val, *, name: str, verbose: bool = True, **settings):
+    """Load the trained weights of this exact run if cached, else fit() and cache them -> History.
+
+    The key (run_key) hashes the model's code and initial weights, every fit setting and the data, so a
+    changed setting trains anew instead of loading a stale result. Weights are stored as safetensors,
+    the history as JSON, under cache_dir()/runs/. history.from_cache says which happened; so does the
+    printed line. settings: the keyword arguments of fit (epochs, lr, ...).
+    """
+    import json
+
+    from safetensors.torch import load_file, save_file
+
+    from .sources import cache_dir, pretty_path
+
+    if not isinstance(name, str) or not name or not all(ch.isalnum() or ch in "-_." for ch in name):
+        raise ValueError(f"name={name!r}; give a short file-name-safe label, e.g. '07_scratch'")
+    key = run_key(model, settings, fingerprint(X_train, y_train, X_val, y_val))
+    folder = cache_dir() / RUNS_FOLDER
+    weights, record = folder / f"{name}-{key}.safetensors", folder / f"{name}-{key}.json"
+    if weights.is_file() and record.is_file():
+        model.load_state_dict(load_file(weights))
+        history = History.from_dict(json.loads(record.read_text())["history"])
+        history.from_cache = True
+        model.to(_as_device(settings.get("device", "auto"))).eval()
+        if verbose:
+            print(f"{name}: loaded from the cache ({pretty_path(weights)}), trained earlier with the same "
+                  f"code, settings and data; delete the file to retrain")
+        return history
+    history = fit(model, X_train, y_train, X_val, y_val, **settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.detach().cpu().clone().contiguous() for k, v in model.state_dict().items()}, weights)
+    record.write_text(json.dumps({"name": name, "key": key, "history": history.to_dict(),
+                                  "settings": {k: v for k, v in settings.items() if k not in _NOT_IN_KEY}},
+                                 indent=1, default=lambda v: getattr(v, "__qualname__", repr(v))))
+    if verbose:
+        print(f"{name}: trained ({history.epochs} epochs, {sum(history.seconds):.1f} s) and saved to "
+              f"{pretty_path(weights)}")
+    return history
+
+
+def predict(model, X, device="auto", batch_size: int = 256):
     """Class predictions of model for images X (as in fit) -> int64 CPU tensor (N,)."""
     import torch
 
@@ -378,7 +602,7 @@ def predict(model, X, device="auto", batch_size: int = 1024):
     return torch.cat(out)
 
 
-def evaluate(model, X, y, device="auto", batch_size: int = 1024) -> float:
+def evaluate(model, X, y, device="auto", batch_size: int = 256) -> float:
     """Accuracy (fraction correct, 0..1) of model on images X with labels y."""
     num_classes = getattr(model, "num_classes", None)
     X, y = _images_and_labels(X, y, num_classes, "eval")

@@ -4,9 +4,14 @@ import math
 import numpy as np
 import pytest
 
-from helpers.exercises import evaluate
+from helpers.exercises import evaluate as _evaluate
 
 torch = pytest.importorskip("torch")
+
+
+def evaluate(exercise_id, answer):
+    """The checker under test, strict: a checker that crashes fails the test instead of printing a hint."""
+    return _evaluate(exercise_id, answer, strict=True)
 
 
 def test_accuracy():
@@ -69,12 +74,48 @@ def test_early_stop():
     assert ok is False and "return a tuple" in msg
 
 
-def test_early_stop_matches_helpers_fit_rule():
-    """The exercise's rule is the one helpers.training.fit applies (stop epoch and best epoch)."""
+# Validation-loss sequences with the (stop_epoch, best_epoch) the lecture's rule gives, worked out by hand.
+SEQUENCES = [
+    ([1.0, 0.8, 0.9, 0.95, 0.7, 0.6], 2, (4, 2)),        # two bad epochs in a row: stop at 4, although 5 would improve
+    ([1.0, 0.8, 0.9, 0.7, 0.75, 0.72, 0.6], 2, (6, 4)),  # the count resets at epoch 4
+    ([1.0, 1.0, 1.0, 1.0], 3, (4, 1)),                   # equal is not better
+    ([1.0, 0.9, 0.8], 5, (3, 3)),                        # never stops early: all epochs
+]
+
+
+@pytest.mark.parametrize("losses, patience, expected", SEQUENCES)
+def test_fit_stops_where_the_exercise_rule_says(losses, patience, expected, monkeypatch):
+    """helpers.training.fit, fed these validation losses, stops and restores at the epochs of the exercise's rule."""
+    import helpers.training as training
+    from helpers.training import SmallCNN, fit
+
+    assert right_early_stop(losses, patience) == expected            # the notebook's solution agrees
+    states = []
+
+    def scripted_validate(model, X, y, loss_fn=None, device=None, batch_size=256):
+        states.append({k: v.clone() for k, v in model.state_dict().items()})
+        return losses[len(states) - 1], 0.5
+
+    monkeypatch.setattr(training, "validate", scripted_validate)
+    rng = np.random.default_rng(0)
+    X, y = rng.integers(0, 256, (16, 28, 28), dtype=np.uint8), rng.integers(0, 2, 16)
+    torch.manual_seed(0)
+    model = SmallCNN(num_classes=2, channels=(4,))
+    h = fit(model, X, y, X, y, epochs=len(losses) + 3 if expected[0] < len(losses) else len(losses),
+            lr=1e-2, batch_size=8, patience=patience, device="cpu")
+    stop_epoch, best_epoch = expected
+    assert (h.epochs, h.best_epoch) == (stop_epoch, best_epoch)
+    assert h.stopped_early == (stop_epoch < len(losses))
+    assert h.val_loss == losses[:stop_epoch]
+    for k, v in model.state_dict().items():                          # the best epoch's weights were restored
+        assert torch.equal(v, states[best_epoch - 1][k]), k
+
+
+def test_fit_rule_agrees_with_the_checker_reference():
     from helpers.exercises.nb07 import _reference_early_stop
 
-    assert _reference_early_stop([1.0, 0.8, 0.9, 0.95], 2) == (4, 2)
-    assert _reference_early_stop([1.0, 0.9], 5) == (2, 2)
+    for losses, patience, expected in SEQUENCES:
+        assert _reference_early_stop(losses, patience) == expected
 
 
 @pytest.mark.parametrize("junk", ["a string", 42, np.zeros((2, 2)), object()])
@@ -82,3 +123,18 @@ def test_junk_answers_get_hints(junk):
     for exercise_id in ("07.accuracy", "07.n_updates", "07.early_stop"):
         ok, msg = evaluate(exercise_id, junk)
         assert ok is False and msg.startswith(f"Exercise {exercise_id}:")
+
+
+def test_functions_that_fail_or_return_junk_get_hints():
+    def raises(*args):
+        raise IndexError("list index out of range")
+    for exercise_id in ("07.accuracy", "07.n_updates", "07.early_stop"):
+        ok, msg = evaluate(exercise_id, raises)
+        assert ok is False and "your function raised IndexError: list index out of range" in msg
+        ok, msg = evaluate(exercise_id, lambda *a: "ten")
+        assert ok is False and "not the text 'ten'" in msg or "return a tuple" in msg
+    ok, msg = evaluate("07.n_updates", lambda n, b, e: e * n / b)      # a fraction of an update
+    assert ok is False and "is not whole" in msg
+    ok, msg = evaluate("07.early_stop", lambda losses, p: (2.5, 1))
+    assert ok is False and "whole epoch numbers" in msg
+    assert evaluate("07.n_updates", lambda n, b, e: float(e * math.ceil(n / b)))[0] is True   # 12.0 is fine

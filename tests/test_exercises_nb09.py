@@ -1,8 +1,14 @@
 """Checks of notebook 09: right answers pass, typical mistakes get their specific hint."""
 import numpy as np
 
-from helpers.exercises import evaluate
+from helpers.exercises import evaluate as _evaluate
 from helpers.exercises.nb09 import EXERCISE_K, EXERCISE_Q, EXERCISE_V
+
+
+def evaluate(exercise_id, answer):
+    """The checker under test, strict: a checker that crashes fails the test instead of printing a hint."""
+    return _evaluate(exercise_id, answer, strict=True)
+
 
 Q, K, V = np.array(EXERCISE_Q), np.array(EXERCISE_K), np.array(EXERCISE_V)
 

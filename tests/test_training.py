@@ -152,3 +152,175 @@ def test_import_is_light():
     code = "import sys, helpers.training; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False" and out.stderr == ""
+
+
+# ---------------------------------------------------------------- the parts of fit
+
+def test_early_stopping_rule_and_best_state():
+    from helpers.training import EarlyStopping
+
+    rule = EarlyStopping(patience=2)
+    decisions = [rule.step(v) for v in [1.0, 0.8, 0.8, 0.7, 0.75, 0.9]]
+    assert decisions == [False, False, False, False, False, True]   # equal is no progress; 2 bad in a row stop
+    assert rule.best_epoch == 4 and rule.best_loss == 0.7
+    never = EarlyStopping(None)
+    assert not any(never.step(v) for v in [1, 2, 3, 4, 5]) and never.best_epoch == 1
+    with pytest.raises(ValueError, match="patience=0"):
+        EarlyStopping(0)
+
+
+def test_train_one_epoch_and_validate_on_toy_data():
+    from helpers.training import make_optimizer, train_one_epoch, validate
+
+    X, y = toy_data(128)
+    Xt, yt = to_tensor_images(X), to_tensor_labels(y)
+    torch.manual_seed(0)
+    model = SmallCNN(num_classes=2, channels=(4, 8))
+    before, _ = validate(model, Xt, yt)
+    opt = make_optimizer(model, "adam", 3e-3)
+    gen = torch.Generator().manual_seed(0)
+    for _ in range(3):
+        mean_loss = train_one_epoch(model, Xt, yt, opt, torch.nn.functional.cross_entropy, batch_size=32,
+                                    device=torch.device("cpu"), generator=gen)
+    after, acc = validate(model, Xt, yt)
+    assert np.isfinite(mean_loss) and after < before and acc >= 0.9
+    assert not model.training
+
+
+def test_make_optimizer_needs_trainable_parameters():
+    from helpers.training import make_optimizer
+
+    model = SmallCNN(num_classes=2, channels=(4,))
+    for p in model.parameters():
+        p.requires_grad = False
+    with pytest.raises(ValueError, match="no trainable parameters"):
+        make_optimizer(model, "adam", 1e-3)
+
+
+def test_step_schedule_multiplies_the_rate_by_gamma_every_step_size_epochs():
+    X, y = toy_data(32)
+    h = fit(SmallCNN(num_classes=2, channels=(4,)), X, y, X, y, epochs=5, lr=0.1, optimizer="sgd",
+            schedule="step", step_size=2, gamma=0.5, device="cpu")
+    assert h.lr == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
+    with pytest.raises(ValueError, match="needs step_size"):
+        fit(SmallCNN(num_classes=2), X, y, X, y, epochs=1, lr=0.1, schedule="step", device="cpu")
+    with pytest.raises(ValueError, match="gamma=2"):
+        fit(SmallCNN(num_classes=2), X, y, X, y, epochs=1, lr=0.1, schedule="step", step_size=1, gamma=2,
+            device="cpu")
+
+
+def test_flip_and_shift_keeps_shape_and_moves_pixels():
+    from helpers.training import flip_and_shift
+
+    x = torch.zeros(64, 1, 8, 8)
+    x[:, 0, 3, 1] = 1.0                                   # one bright pixel, left of centre
+    out = flip_and_shift(x, torch.Generator().manual_seed(0), max_shift=2)
+    assert out.shape == x.shape and torch.all(out.sum((1, 2, 3)) <= 1)
+    cols = out[:, 0].amax(1).argmax(1)                    # column of the pixel in each image (0 if shifted out)
+    assert len(set(cols.tolist())) > 3                    # positions vary from image to image
+    assert (cols >= 4).any()                              # some were mirrored to the right half
+    flipped_only = flip_and_shift(x, torch.Generator().manual_seed(0), max_shift=0)
+    assert set(flipped_only[:, 0, 3].argmax(1).tolist()) == {1, 6}
+    X, y = toy_data(64)
+    h = fit(SmallCNN(num_classes=2, channels=(4,)), X, y, X, y, epochs=1, lr=1e-3, augment=flip_and_shift,
+            device="cpu")
+    assert np.isfinite(h.train_loss[0])
+    with pytest.raises(TypeError, match="augment="):
+        fit(SmallCNN(num_classes=2), X, y, X, y, epochs=1, lr=1e-3, augment="flip", device="cpu")
+
+
+def test_progress_prints_one_plain_line_per_epoch(capsys):
+    X, y = toy_data(32)
+    fit(SmallCNN(num_classes=2, channels=(4,)), X, y, X, y, epochs=2, lr=1e-3, device="cpu", progress=True)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("epoch 1/2: train loss") and "\r" not in lines[0]
+
+
+# ---------------------------------------------------------------- fit_or_load
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMAGES_AS_DATA_CACHE", str(tmp_path))
+    return tmp_path
+
+
+def _fresh(channels=(4,), seed=0):
+    torch.manual_seed(seed)
+    return SmallCNN(num_classes=2, channels=channels)
+
+
+def test_fit_or_load_trains_then_loads_and_says_so(cache, capsys):
+    from helpers.training import fit_or_load
+
+    X, y = toy_data(64)
+    settings = dict(epochs=2, lr=3e-3, batch_size=16, device="cpu")
+    first = _fresh()
+    h1 = fit_or_load(first, X[:48], y[:48], X[48:], y[48:], name="toy", **settings)
+    out = capsys.readouterr().out
+    assert "toy: trained (2 epochs" in out and not h1.from_cache
+    files = sorted(p.suffix for p in (cache / "runs").iterdir())
+    assert files == [".json", ".safetensors"]
+
+    second = _fresh()
+    h2 = fit_or_load(second, X[:48], y[:48], X[48:], y[48:], name="toy", **settings)
+    out = capsys.readouterr().out
+    assert "toy: loaded from the cache" in out and h2.from_cache
+    assert h2.val_loss == h1.val_loss and h2.best_epoch == h1.best_epoch
+    for a, b in zip(first.state_dict().values(), second.state_dict().values()):
+        assert torch.equal(a, b)
+    assert not second.training
+
+
+def test_fit_or_load_key_changes_with_settings_code_data_and_init(cache):
+    from helpers.training import fingerprint, run_key
+
+    X, y = toy_data(32)
+    data = fingerprint(X, y)
+    base = run_key(_fresh(), dict(epochs=2, lr=1e-3), data)
+    assert base == run_key(_fresh(), dict(lr=1e-3, epochs=2, device="cuda", progress=True), data)  # order, where
+    assert base != run_key(_fresh(), dict(epochs=3, lr=1e-3), data)                               # a setting
+    assert base != run_key(_fresh(seed=1), dict(epochs=2, lr=1e-3), data)                         # initial weights
+    assert base != run_key(_fresh(channels=(5,)), dict(epochs=2, lr=1e-3), data)                  # architecture
+    X2 = X.copy()
+    X2[0, 0, 0] += 1
+    assert base != run_key(_fresh(), dict(epochs=2, lr=1e-3), fingerprint(X2, y))                 # one pixel of data
+
+    def aug_a(x, g):
+        return x
+
+    def aug_b(x, g):
+        return x.flip(-1)
+    assert run_key(_fresh(), dict(epochs=2, augment=aug_a), data) != run_key(_fresh(), dict(epochs=2, augment=aug_b), data)
+
+
+def test_fit_or_load_key_changes_with_model_code(cache):
+    """Two notebook-cell classes with the same name, layers and weights but different forward code get different keys."""
+    import linecache
+
+    from torch import nn
+
+    from helpers.training import model_code, run_key
+
+    def cell(body, number):  # define class Net as a notebook cell does: source only in linecache, module __main__
+        source = ("class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                  "        self.lin = nn.Linear(4, 2)\n        self.num_classes = 2\n\n"
+                  f"    def forward(self, x):\n        return {body}\n")
+        filename = f"<ipython-input-{number}-test>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        namespace = {"nn": nn, "__name__": "__main__"}
+        exec(compile(source, filename, "exec"), namespace)
+        torch.manual_seed(0)
+        return namespace["Net"]()
+
+    a, b = cell("self.lin(x.flatten(1)[:, :4])", 1), cell("2 * self.lin(x.flatten(1)[:, :4])", 2)
+    assert "2 * self.lin" in model_code(b) and "2 * self.lin" not in model_code(a)
+    assert all(torch.equal(u, v) for u, v in zip(a.state_dict().values(), b.state_dict().values()))
+    assert run_key(a, {"epochs": 1}, "d") != run_key(b, {"epochs": 1}, "d")
+
+
+def test_fit_or_load_bad_name(cache):
+    from helpers.training import fit_or_load
+
+    X, y = toy_data(16)
+    with pytest.raises(ValueError, match="name='my run/1'"):
+        fit_or_load(_fresh(), X, y, X, y, name="my run/1", epochs=1, lr=1e-3, device="cpu")

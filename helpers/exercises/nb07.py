@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from . import exercise
+from .answers import AnswerError, as_int, as_number
 
 
 def _fashion_labels(n=200):
@@ -19,6 +20,14 @@ def _not_function(answer):
     return None
 
 
+def _call(answer, *args):
+    """Call the student's function; an error inside it becomes a hint, not a traceback."""
+    try:
+        return answer(*args)
+    except Exception as exc:  # the student's code failed: say where, not a crash of the checker
+        raise AnswerError(f"your function raised {type(exc).__name__}: {exc}") from None
+
+
 @exercise("07.accuracy")
 def _accuracy(answer):
     import torch
@@ -32,13 +41,12 @@ def _accuracy(answer):
     logits[hits, y[hits]] += 10.0
     n_right = int((logits.argmax(1) == y).sum())
     want = n_right / len(y)
-    got = answer(logits, y)
+    got = _call(answer, logits, y)
     if isinstance(got, torch.Tensor):
         if got.numel() != 1:
             return f"return one number, got a tensor of shape {tuple(got.shape)}; take .mean() over the rows"
         got = got.item()
-    if not isinstance(got, (float, int, np.floating, np.integer)) or isinstance(got, bool):
-        return f"return a float, got {type(got).__name__}"
+    got = as_number(got, "one number (the fraction of correct rows)")
     if got == n_right:
         return "that is the number of correct rows; divide by the number of rows"
     if abs(got - want) > 1e-5:
@@ -58,7 +66,7 @@ def _n_updates(answer):
     cases = [(n_train, 64, 1), (1500, 64, 3), (500, 16, 2), (512, 256, 4), (10, 100, 5)]
     for n, bs, ep in cases:
         want = ep * math.ceil(n / bs)
-        got = answer(n, bs, ep)
+        got = as_int(_call(answer, n, bs, ep), f"a whole number of updates for n_updates({n}, {bs}, {ep})")
         if got == want:
             continue
         if got == ep * (n // bs):
@@ -99,11 +107,10 @@ def _early_stop(answer):
     ]
     for losses, patience in cases:
         want = _reference_early_stop(losses, patience)
-        got = answer(list(losses), patience)
-        try:
-            got = tuple(int(v) for v in got)
-        except TypeError:
+        got = _call(answer, list(losses), patience)
+        if isinstance(got, (str, bytes)) or not hasattr(got, "__len__") or len(got) != 2:
             return f"return a tuple (stop_epoch, best_epoch), got {type(got).__name__}"
+        got = tuple(as_int(v, "whole epoch numbers (stop_epoch, best_epoch)") for v in got)
         if got == want:
             continue
         if got == (want[0] - 1, want[1] - 1):
