@@ -2,8 +2,13 @@
 import numpy as np
 import pytest
 
-from helpers.exercises import evaluate
-from helpers.exercises.nb05 import _digits, _digits_confusion
+from helpers.exercises import evaluate as _evaluate
+from helpers.exercises.nb05 import _digits, _digits_confusion, _digits_split
+
+
+def evaluate(exercise_id, answer):
+    """Strict: a checker that crashes fails the test instead of turning the crash into a hint."""
+    return _evaluate(exercise_id, answer, strict=True)
 
 
 def test_hog_length():
@@ -38,9 +43,14 @@ def test_forest_cv():
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.model_selection import cross_val_score
 
-    X, y = _digits()
-    scores = cross_val_score(RandomForestClassifier(n_estimators=50, random_state=0), X, y, cv=5)
+    X_tr, _, y_tr, _ = _digits_split()   # like for like: the training part, as the SVM's CV score in the notebook
+    scores = cross_val_score(RandomForestClassifier(n_estimators=50, random_state=0), X_tr, y_tr, cv=5)
     assert evaluate("05.forest_cv", scores.mean())[0] is True
+    assert evaluate("05.forest_cv", round(float(scores.mean()), 3))[0] is True     # typed as printed
+    X, y = _digits()
+    everything = cross_val_score(RandomForestClassifier(n_estimators=50, random_state=0), X, y, cv=5).mean()
+    if abs(everything - scores.mean()) > 1e-3:
+        assert "test part included" in evaluate("05.forest_cv", everything)[1]
     assert "one per fold" in evaluate("05.forest_cv", scores)[1]
     assert "percentage" in evaluate("05.forest_cv", scores.mean() * 100)[1]
     assert "std" in evaluate("05.forest_cv", scores.std())[1]
