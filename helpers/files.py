@@ -243,7 +243,7 @@ def _check_folder(folder) -> Path:
 
 # ---------------------------------------------------------------- scanning a folder
 
-def _scan_one(rel: str, path: Path, problem: str | None, hash_size: int) -> dict:
+def _scan_one(rel: str, path: Path, problem: str | None) -> dict:
     row = {"path": rel, "bytes": None, "sha256": None, "format": None, "width": None, "height": None,
            "mode": None, "orientation": None, "status": problem or "ok", "phash": None}
     if problem:
@@ -264,7 +264,7 @@ def _scan_one(rel: str, path: Path, problem: str | None, hash_size: int) -> dict
     from PIL import Image
 
     row.update(info)
-    row["phash"] = str(imagehash.phash(Image.fromarray(small), hash_size=hash_size))
+    row["phash"] = str(imagehash.phash(Image.fromarray(small)))      # 64 bits, as 16 hex digits
     return row
 
 
@@ -294,15 +294,14 @@ def _groups(keys: list, linked) -> list:
     return out
 
 
-def scan_folder(folder, recursive: bool = True, near_threshold: int = 10, hash_size: int = 8,
-                workers: int | None = None):
+def scan_folder(folder, recursive: bool = True, near_threshold: int = 10, workers: int | None = None):
     """Scan a folder -> pandas DataFrame, one row per file found (images or not), sorted by path.
 
     Columns: path (relative, '/'), bytes, sha256, format, width, height (as displayed, after EXIF
     orientation), mode (Pillow's, e.g. 'RGB', 'P', 'I;16'), orientation (EXIF, 1 = upright), status
     ('ok' or why the file cannot be used), phash (perceptual hash, imagehash.phash), dup_group (files
     with the same sha256: identical bytes) and near_group (images whose phashes differ in at most
-    near_threshold of hash_size**2 bits: crops, resized or recompressed copies); both groups are
+    near_threshold of the 64 bits: crops, resized or recompressed copies); both groups are
     numbered 0, 1, ... and empty (<NA>) for files without a partner. Links that leave the folder, broken
     links and files that cannot be read get a row with the reason; a bad file never stops the scan.
     """
@@ -313,7 +312,7 @@ def scan_folder(folder, recursive: bool = True, near_threshold: int = 10, hash_s
         raise ValueError(f"near_threshold={near_threshold!r} must be an int >= 0 (bits that may differ, e.g. 10)")
     files = _list_files(folder, recursive)
     with ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 1)) as pool:
-        rows = list(pool.map(lambda f: _scan_one(*f, hash_size), files))
+        rows = list(pool.map(lambda f: _scan_one(*f), files))
     table = pd.DataFrame(rows, columns=["path", "bytes", "sha256", "format", "width", "height", "mode",
                                         "orientation", "status", "phash"])
     for col in ("bytes", "width", "height", "orientation"):
@@ -322,13 +321,30 @@ def scan_folder(folder, recursive: bool = True, near_threshold: int = 10, hash_s
     first = {}
     exact = [(first.setdefault(s, i), i) for i, s in enumerate(shas) if s is not None]
     table["dup_group"] = pd.array(_groups(shas, exact), dtype="Int64")
-    import imagehash
-
-    hashes = [imagehash.hex_to_hash(h) if isinstance(h, str) else None for h in table["phash"]]
-    ok = [i for i, h in enumerate(hashes) if h is not None]
-    near = [(i, j) for a, i in enumerate(ok) for j in ok[a + 1:] if hashes[i] - hashes[j] <= near_threshold]
-    table["near_group"] = pd.array(_groups(hashes, near), dtype="Int64")
+    hashes = [h if isinstance(h, str) else None for h in table["phash"]]
+    table["near_group"] = pd.array(_groups(hashes, _near_pairs(hashes, near_threshold)), dtype="Int64")
     return table
+
+
+def _near_pairs(hex_hashes: list, threshold: int) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, of 64-bit hashes (hex) that differ in at most threshold bits; all pairs, in blocks.
+
+    Every pair is compared (XOR, then count the 1 bits), vectorised: about a second for 10,000 images,
+    a minute or two for 100,000; beyond that, group within folders or batches first.
+    """
+    index = np.array([i for i, h in enumerate(hex_hashes) if h is not None], dtype=np.intp)
+    if len(index) < 2:
+        return []
+    ints = np.array([int(hex_hashes[i], 16) for i in index], dtype=np.uint64)
+    block = max(1, 2 ** 22 // len(ints))
+    pairs = []
+    for start in range(0, len(ints), block):
+        dist = np.bitwise_count(ints[start:start + block, None] ^ ints[None, :])
+        a, b = np.nonzero(dist <= threshold)
+        a += start
+        keep = a < b
+        pairs += zip(index[a[keep]].tolist(), index[b[keep]].tolist())
+    return pairs
 
 
 # ---------------------------------------------------------------- the tagger: PyTorch and ONNX Runtime
@@ -687,7 +703,8 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
     results were found in out/chunks) and the counts tagged, unreadable and reused (incl. duplicates). Results are written to out/chunks/*.parquet as
     they come: rerun after an interruption and files already done (same sha256) are skipped.
     engine: 'auto' (ONNX Runtime when installed, else PyTorch), 'onnx' or 'torch'. workers: decoding
-    threads (default: CPU count). client: a dask.distributed Client; the files are then split into
+    threads (default: CPU count); threads: ONNX Runtime's threads (default: CPU count - 1, at least 1, so
+    decoding keeps a core; 1 per task on a cluster). client: a dask.distributed Client; the files are then split into
     partitions_per_worker partitions per worker, each tagged by a worker into its own chunks (the
     folder and out must be visible to every worker); timeout: seconds to wait for them.
     progress: True (tqdm.auto bar, files/s), False, or 'auto' (a bar only in an interactive session).
@@ -725,7 +742,8 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
     bar = _progress_bar(len(files), progress)
     try:
         if client is None:
-            spec["threads"] = threads
+            # the model gets all cores but one, which the decoding threads use meanwhile
+            spec["threads"] = threads or max(1, (os.cpu_count() or 2) - 1)
             engine_obj = _TorchEngine(model) if spec["engine"] == "pytorch" else _make_engine(spec)
             ctx = dict(options, engine=engine_obj, done=set(done_before), lock=threading.Lock())
             counts, seen = _tag_files(files, chunks, ctx, "serial", bar.update if bar else None)
