@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import exercise
+from .answers import AnswerError, as_array
 
 # The three tokens of exercises 2 and 3 (the notebook types in the same numbers): d = 4.
 EXERCISE_Q = [[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]
@@ -20,15 +21,10 @@ def _qkv():
 
 def _as_matrix(answer, shape):
     """answer as a float array of `shape`, or a hint string."""
-    if isinstance(answer, (str, bytes)) or answer is None:
-        return f"expected a NumPy array of shape {shape}, got {type(answer).__name__}"
     try:
-        arr = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return f"expected a NumPy array of numbers with shape {shape}, got {type(answer).__name__}"
-    if arr.shape != shape:
-        return f"expected an array of shape {shape}, got shape {arr.shape}"
-    return arr
+        return as_array(answer, shape, what="a NumPy array of numbers")
+    except AnswerError as exc:
+        return str(exc)
 
 
 @exercise("09.num_patches")
