@@ -61,7 +61,10 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     command = "make test"
     assert re.search(rf"^{command}\s+# set up, run the whole test suite", readme, re.M), "README lost its test command"
-    assert [l for l in ci.splitlines() if l.strip() and not l.startswith("#") and not l.startswith(("set ", "cd "))] == [command]
+    runs = [l.strip() for l in ci.splitlines() if re.search(rf"\b{command}$", l.strip()) and not l.lstrip().startswith("#")]
+    assert any("PYTHON=" not in l for l in runs), f".ci/run must run the README's command as it is: {runs}"
+    assert any('env PYTHON="python$newest" make test' in l for l in runs), \
+        f".ci/run must also run the tests on the newest supported Python: {runs}"
 
 
 def test_import_helpers_is_quiet_and_light():
