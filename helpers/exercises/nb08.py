@@ -1,17 +1,18 @@
-"""Checks for 08_autotaggers (tags of the sample photos from the pretrained EfficientNet-Lite0)."""
+"""Checks for 08_autotaggers: an unlikely-combination rule, a threshold chosen from precision and recall, a roll-up."""
 from functools import lru_cache
 
 import numpy as np
 
 from . import exercise
+from .answers import AnswerError, as_array, as_number, compare_number
 
 
 @lru_cache(maxsize=None)
 def _proba(photo: str) -> np.ndarray:
     """Probabilities (1000,) of one sample photo with the default preprocessing (224 px)."""
     from ..data import load_photo
-    from ..weights import load_imagenet_cnn
     from ..tagging import predict_proba
+    from ..weights import load_imagenet_cnn
 
     model = load_imagenet_cnn(verbose=False)
     return predict_proba(model, load_photo(photo, verbose=False))[0]
@@ -24,79 +25,140 @@ def _table():
     return load_coarse_tags(verbose=False)
 
 
-def _names() -> list:
-    return list(_table()["name"])
+# --- Exercise 1: an unlikely combination --------------------------------------------------------
+
+def drop_animals_after_food(tags, coarse_of) -> list:
+    """The reference rule: drop every 'animal' tag that comes after (is less probable than) a 'food' tag."""
+    kept, food_seen = [], False
+    for name, p in tags:
+        if coarse_of[name] == "animal" and food_seen:
+            continue
+        food_seen = food_seen or coarse_of[name] == "food"
+        kept.append((name, p))
+    return kept
 
 
-def _as_name(answer, what="a class name"):
-    """Accept 'missile' or the full ImageNet description 'missile, ...'; return the short name or a hint."""
-    if isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], str):
-        return None, f"give only the name as a string, not (name, probability): {answer[0]!r}"
-    if not isinstance(answer, str):
-        return None, f"give {what} as a string, got {type(answer).__name__}"
-    return answer.split(",")[0].strip().lower(), None
+# (case, what a wrong result on it usually means)
+_RULE_CASES = [
+    ([("espresso", 0.6), ("sea slug", 0.1), ("cup", 0.05)],
+     "an animal tag after a more probable food tag must go ('sea slug' after 'espresso')"),
+    ([("sea slug", 0.5), ("espresso", 0.2)],
+     "drop an animal tag only when a food tag comes *before* it (is more probable); here the animal is the best tag"),
+    ([("tabby", 0.4), ("Egyptian cat", 0.3), ("tiger cat", 0.1)],
+     "without any food tag nothing is unlikely: keep every tag"),
+    ([("espresso", 0.5), ("tabby", 0.2), ("missile", 0.1), ("sea slug", 0.05)],
+     "drop *every* animal tag after the first food tag, and keep the other tags (here 'missile')"),
+    ([("missile", 0.5), ("espresso", 0.2), ("tabby", 0.1)],
+     "the food tag need not be the first tag: an animal after any food tag goes"),
+    ([], "with no tags, return an empty list"),
+]
 
 
-@exercise("08.rocket_top1")
-def _rocket_top1(answer):
-    name, hint = _as_name(answer)
-    if hint:
+def _names_of(result, case):
+    """The rule's output as a list of names; accepts [(name, p), ...] or [name, ...]."""
+    if isinstance(result, (str, bytes)) or not isinstance(result, (list, tuple)):
+        raise AnswerError(f"your function should return a list of (name, p) pairs, got {type(result).__name__} "
+                          f"for the tags {case}")
+    names = []
+    for item in result:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], str):
+            names.append(item[0])
+        else:
+            raise AnswerError(f"your function returned {item!r} in its list; return (name, p) pairs as they came in")
+    return names
+
+
+@exercise("08.unlikely_rule")
+def _unlikely_rule(answer):
+    if not callable(answer):
+        raise AnswerError(f"give the function itself (drop_unlikely, without brackets), got {type(answer).__name__}")
+    coarse_of = dict(zip(_table()["name"], _table()["coarse"]))
+    for case, hint in _RULE_CASES:
+        want = [n for n, _ in drop_animals_after_food(case, coarse_of)]
+        try:
+            result = answer([tuple(t) for t in case])
+        except Exception as exc:  # the student's function failed: say on what
+            return f"your function raised {type(exc).__name__}: {exc} on the tags {case}"
+        got = _names_of(result, case)
+        if got != want:
+            if sorted(got) == sorted(want):
+                return f"keep the tags in their order, most probable first: want {want}, got {got}"
+            return f"{hint}. On {[n for n, _ in case]} it returned {got}, want {want}"
+    return None
+
+
+# --- Exercise 2: a threshold chosen from precision and recall -----------------------------------
+
+def precision_recall(scores, labels, threshold):
+    """Predict 1 where scores >= threshold -> (precision, recall); precision is nan when nothing is predicted."""
+    scores, labels = np.asarray(scores, dtype=float), np.asarray(labels)
+    pred = scores >= threshold
+    tp = int((pred & (labels == 1)).sum())
+    precision = tp / pred.sum() if pred.any() else float("nan")
+    return precision, tp / max(int((labels == 1).sum()), 1)
+
+
+def lowest_threshold_with_precision(scores, labels, min_precision):
+    """The reference: the smallest observed score whose precision is >= min_precision (None when none is)."""
+    for t in np.sort(np.unique(np.asarray(scores, dtype=float))):
+        if precision_recall(scores, labels, t)[0] >= min_precision:
+            return float(t)
+    return None
+
+
+@exercise("08.face_threshold")
+def _face_threshold(answer, scores=None, labels=None, min_precision=0.95):
+    t = as_number(answer, "one threshold (a number between 0 and 1)")
+    if not 0 <= t <= 1:
+        raise AnswerError(f"a threshold on a probability lies between 0 and 1, got {t}")
+    if scores is None or labels is None:
+        raise AnswerError("run the cell as given: check(..., scores=face_scores, labels=face_truth, "
+                          "min_precision=MIN_PRECISION) passes the probe's scores to the checker")
+    scores = as_array(scores, what="scores")
+    labels = as_array(labels, shape=scores.shape, what="labels")
+    best = lowest_threshold_with_precision(scores, labels, min_precision)
+    precision, recall = precision_recall(scores, labels, t)
+    if best is None:
+        if not (scores >= t).any():
+            return None
+        return (f"no threshold reaches precision {min_precision} on these patches; the only way to avoid false "
+                f"faces is to predict none (a threshold above the highest score, {scores.max():.3f})")
+    best_precision, best_recall = precision_recall(scores, labels, best)
+    if precision_recall(scores, labels, t - 1e-6) == (best_precision, best_recall):
+        return None   # the same patches counted as the best threshold (a float32 copy of a score counts too)
+    if np.isnan(precision):
+        return "at this threshold nothing is called a face (recall 0); lower it"
+    if precision < min_precision:
+        hint = (f"at {t} the precision is {precision:.3f}, below {min_precision}: too many non-faces pass; "
+                f"raise the threshold")
+        if abs(t - best) < 5e-3:
+            hint += " (your value is close to the right score: rounding moved it past a patch, give more decimals)"
         return hint
-    p = _proba("rocket")
-    order = np.argsort(-p)
-    names = [n.lower() for n in _names()]
-    if name == names[order[0]]:
-        return None
-    coarse = set(_table()["coarse"].str.lower())
-    if name in coarse:
-        return "that is a coarse tag; give the fine ImageNet class (top_k_tags(proba, names, k=1))"
-    if name in [names[j] for j in order[1:5]]:
-        return "that tag is among the top 5 but not the most probable one: take the first of top_k_tags"
-    if name not in names:
-        return f"{answer!r} is not an ImageNet class name; use names[...] from coarse_table"
-    return "predict the rocket photo with predict_proba(model, load_photo('rocket')) and take the highest probability"
+    if recall < best_recall:
+        return (f"precision {precision:.3f} is fine, but recall is only {recall:.3f}: a lower threshold keeps "
+                f"precision >= {min_precision} and finds more faces (recall {best_recall:.3f})")
+    return None
 
 
-@exercise("08.cat_tags")
-def _cat_tags(answer):
-    if isinstance(answer, str) or not isinstance(answer, (list, tuple, np.ndarray)):
-        return f"give a list of class names, got {type(answer).__name__}"
-    answer = list(answer)
-    if answer and isinstance(answer[0], (tuple, list)):
-        answer = [a[0] for a in answer]  # (name, p) pairs are fine too
-    if not all(isinstance(a, str) for a in answer):
-        return "every item should be a class name (a string)"
-    got = [a.split(",")[0].strip().lower() for a in answer]
-    p = _proba("chelsea")
-    names = [n.lower() for n in _names()]
-    idx = np.flatnonzero(p >= 0.05)
-    want = [names[j] for j in idx[np.argsort(-p[idx])]]
-    if got == want:
-        return None
-    if set(got) == set(want):
-        return "the right tags, but sort them by probability, most probable first"
-    if len(got) == 1:
-        return "that is single-label (top-1); keep every tag with probability >= 0.05"
-    missing, extra = set(want) - set(got), set(got) - set(want)
-    if extra and not missing:
-        return f"{len(extra)} tag(s) are below 0.05; check the threshold (tags_over_threshold(..., threshold=0.05))"
-    return f"{len(missing)} tag(s) with probability >= 0.05 are missing; use threshold=0.05 on the chelsea photo"
-
+# --- Exercise 3: the roll-up -------------------------------------------------------------------
 
 @exercise("08.coffee_food")
 def _coffee_food(answer):
-    if isinstance(answer, (str, bytes)) or np.ndim(answer) != 0:
-        return f"give one number, got {type(answer).__name__} with shape {np.shape(answer)}"
-    value = float(answer)
+    value = as_number(answer, "one number (a probability)")
     p = _proba("coffee")
     food = (_table()["coarse"] == "food").to_numpy()
     want = float(p[food].sum())
-    if abs(value - want) < 5e-3:
-        return None
+    verdict = compare_number(value, want, decimals=2)
+    if verdict is None or verdict.startswith("right"):
+        return verdict
     if abs(value - float(p.max())) < 5e-3:
         return "that is only the top-1 class (espresso); add up the probabilities of every food class"
     if abs(value - int(food.sum())) < 0.5:
         return "that is the number of food classes; add up their probabilities for the coffee photo instead"
     if value > 1 or value < 0:
         return f"{value} is not a probability; sum proba[0, coarse_table['coarse'] == 'food']"
+    if verdict.startswith("close"):
+        return verdict
     return "sum the probabilities of the classes with coarse tag 'food' (coarse_proba does it for all tags)"
