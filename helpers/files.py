@@ -704,7 +704,7 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
     they come: rerun after an interruption and files already done (same sha256) are skipped.
     engine: 'auto' (ONNX Runtime when installed, else PyTorch), 'onnx' or 'torch'. workers: decoding
     threads (default: CPU count); threads: ONNX Runtime's threads (default: CPU count - 1, at least 1, so
-    decoding keeps a core; 1 per task on a cluster). client: a dask.distributed Client; the files are then split into
+    decoding keeps a core; 1 per task on a cluster; with engine='torch' it sets torch.set_num_threads). client: a dask.distributed Client; the files are then split into
     partitions_per_worker partitions per worker, each tagged by a worker into its own chunks (the
     folder and out must be visible to every worker); timeout: seconds to wait for them.
     progress: True (tqdm.auto bar, files/s), False, or 'auto' (a bar only in an interactive session).
@@ -744,7 +744,14 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
         if client is None:
             # the model gets all cores but one, which the decoding threads use meanwhile
             spec["threads"] = threads or max(1, (os.cpu_count() or 2) - 1)
-            engine_obj = _TorchEngine(model) if spec["engine"] == "pytorch" else _make_engine(spec)
+            if spec["engine"] == "pytorch":
+                if threads:
+                    import torch
+
+                    torch.set_num_threads(threads)   # for PyTorch only when asked: it is a global setting
+                engine_obj = _TorchEngine(model)
+            else:
+                engine_obj = _make_engine(spec)
             ctx = dict(options, engine=engine_obj, done=set(done_before), lock=threading.Lock())
             counts, seen = _tag_files(files, chunks, ctx, "serial", bar.update if bar else None)
         else:
