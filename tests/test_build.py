@@ -65,3 +65,29 @@ def test_execution_logs_no_kernel_transport_warning(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "42", run.stdout + run.stderr
     assert "TCP" not in run.stderr and "WARNING" not in run.stderr, run.stderr
+
+
+@pytest.mark.notebooks
+def test_nbval_compares_exercise_outputs(tmp_path):
+    """The root conftest makes nbval compare exercise cells: a checker that now says ❌ where the stored
+    output says ✅ fails the run (without the hook, --nbval-lax would only check tagged cells)."""
+    import subprocess
+    import sys
+
+    def notebook(printed):
+        cell = nbformat.v4.new_code_cell(f"print({printed!r})", metadata={"tags": ["exercise", "solution"]},
+                                         execution_count=1,
+                                         outputs=[nbformat.v4.new_output("stream", text="✅ Exercise 99.x: correct!\n")])
+        return nbformat.v4.new_notebook(cells=[cell], metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                                               "display_name": "Python 3"}})
+
+    results = {}
+    for name, printed in [("good", "✅ Exercise 99.x: correct!"), ("bad", "❌ Exercise 99.x: not quite")]:
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(notebook(printed), path)
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "conftest", "-p", "no:cacheprovider",
+                              "--nbval-lax", "--nbval-current-env", "-m", "notebooks", str(path)],
+                             capture_output=True, text=True, cwd=ROOT, timeout=300)
+        results[name] = (run.returncode, run.stdout[-1500:])
+    assert results["good"][0] == 0, results["good"][1]
+    assert results["bad"][0] == 1 and "1 failed" in results["bad"][1], results["bad"][1]
