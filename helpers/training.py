@@ -607,3 +607,22 @@ def evaluate(model, X, y, device="auto", batch_size: int = 256) -> float:
     num_classes = getattr(model, "num_classes", None)
     X, y = _images_and_labels(X, y, num_classes, "eval")
     return float((predict(model, X, device, batch_size) == y).float().mean())
+
+
+def load_bench_results(name: str):
+    """A results table a bench script committed, bench/results/<name>.csv -> pandas DataFrame.
+
+    The matching bench/results/<name>.md names the command and settings that produced it.
+    """
+    import pandas as pd
+
+    from .sources import PROJECT_ROOT
+
+    if not isinstance(name, str) or not name.replace("_", "").isalnum():
+        raise ValueError(f"name={name!r}; give a results name such as 'vit_scaling' or 'transfer'")
+    path = PROJECT_ROOT / "bench" / "results" / f"{name}.csv"
+    if not path.is_file():
+        have = sorted(p.stem for p in path.parent.glob("*.csv"))
+        raise FileNotFoundError(f"no committed results {path.name} in bench/results (have: {', '.join(have)}); "
+                                f"run bench/bench_{name}.py to make it")
+    return pd.read_csv(path)

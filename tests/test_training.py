@@ -324,3 +324,17 @@ def test_fit_or_load_bad_name(cache):
     X, y = toy_data(16)
     with pytest.raises(ValueError, match="name='my run/1'"):
         fit_or_load(_fresh(), X, y, X, y, name="my run/1", epochs=1, lr=1e-3, device="cpu")
+
+
+def test_load_bench_results_reads_the_committed_tables():
+    from helpers.training import load_bench_results
+
+    scaling = load_bench_results("vit_scaling")
+    assert set(scaling["model"]) == {"CNN", "ViT"} and scaling["test_acc"].between(0.1, 1).all()
+    assert scaling.groupby("model")["n_train"].apply(sorted).map(len).min() >= 3   # at least three sizes each
+    transfer = load_bench_results("transfer")
+    assert {"linear probe (frozen network)", "fine-tune the last stage", "SmallCNN from scratch"} <= set(transfer["method"])
+    with pytest.raises(FileNotFoundError, match=r"no committed results nothing.csv .*\(have: .*vit_scaling"):
+        load_bench_results("nothing")
+    with pytest.raises(ValueError, match="name='../x'"):
+        load_bench_results("../x")
