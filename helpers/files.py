@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -283,7 +283,7 @@ def _groups(keys: list, linked) -> list:
         if a != b:
             parent[max(a, b)] = min(a, b)
     roots = [find(i) for i in range(len(keys))]
-    sizes = {r: roots.count(r) for r in set(roots)}
+    sizes = Counter(roots)
     numbers: dict[int, int] = {}
     out = []
     for i, r in enumerate(roots):
