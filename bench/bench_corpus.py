@@ -233,7 +233,7 @@ def main(argv=None):
     # 4. resume: kill -9 a command-line run half way, rerun, compare with the uninterrupted serial table
     out = work / "resume"
     cmd = [sys.executable, "-m", "helpers.files", "tag", str(feat_folder), str(out), "--engine", "onnx",
-           "--features", "", "--batch-size", "32"]
+           "--features", "", "--batch-size", "32", "--chunk-files", "32"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     half = max(1, len(feat_files) // 2 // 32)
     while proc.poll() is None and len(list((out / "chunks").glob("*.parquet"))) < half:

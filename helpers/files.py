@@ -611,7 +611,7 @@ def _tag_files(files, chunks: Path, ctx: dict, prefix: str, progress=None) -> di
     counts = {"tagged": 0, "unreadable": 0, "reused": 0, "chunks": 0}
     batch, rows, seen = [], [], {}
 
-    def flush():
+    def flush(write: bool = False):
         if batch:
             proba = engine(np.stack([r["x"] for r in batch]))
             tags = top_k_tags(proba, ctx["names"], k=k)
@@ -633,7 +633,7 @@ def _tag_files(files, chunks: Path, ctx: dict, prefix: str, progress=None) -> di
                 rows.append(row)
             counts["tagged"] += len(batch)
             batch.clear()
-        if rows:
+        if rows and (write or len(rows) >= ctx["chunk_files"]):
             table = pd.DataFrame(rows, columns=columns)
             name = f"{prefix}-{uuid.uuid4().hex[:8]}-{counts['chunks']:05d}.parquet"
             tmp = chunks / f".{name}.tmp"
@@ -657,7 +657,7 @@ def _tag_files(files, chunks: Path, ctx: dict, prefix: str, progress=None) -> di
                 progress(1)
             if len(batch) >= ctx["batch_size"]:
                 flush()
-        flush()
+        flush(write=True)
     return counts, seen
 
 
@@ -670,10 +670,10 @@ def _done_shas(chunks: Path) -> set:
     return done
 
 
-def _tag_partition(files, chunks: str, spec: dict, options: dict, prefix: str):
+def _tag_partition(files, chunks: str, spec: dict, options: dict, prefix: str, done):
     """One Dask task: build the engine on the worker, skip what is done, tag its files into its own chunks."""
     chunks = Path(chunks)
-    ctx = dict(options, spec=spec, done=_done_shas(chunks), lock=threading.Lock())
+    ctx = dict(options, spec=spec, done=set(done), lock=threading.Lock())
     return _tag_files([(rel, Path(p), problem) for rel, p, problem in files], chunks, ctx, prefix)
 
 
@@ -690,7 +690,7 @@ def _progress_bar(total: int, progress):
 
 def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_size: int = 32, client=None,
                engine: str = "auto", workers: int | None = None, threads: int | None = None,
-               partitions_per_worker: int = 4, timeout: float | None = None, progress="auto",
+               partitions_per_worker: int = 4, timeout: float | None = None, chunk_files: int = 256, progress="auto",
                verbose: bool = True):
     """Tag every image in folder -> pandas DataFrame, one row per file (sorted by path), also saved as out/table.csv.
 
@@ -701,7 +701,8 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
     Unreadable files keep their row, with empty tags. table.attrs["timing"] holds seconds (all),
     setup_seconds (loading the model), files_per_second (after setup), from_earlier_runs (files whose
     results were found in out/chunks) and the counts tagged, unreadable and reused (incl. duplicates). Results are written to out/chunks/*.parquet as
-    they come: rerun after an interruption and files already done (same sha256) are skipped.
+    they come (a chunk every chunk_files files: at most that much work is lost to a crash): rerun after an
+    interruption and files already done (same sha256) are skipped.
     engine: 'auto' (ONNX Runtime when installed, else PyTorch), 'onnx' or 'torch'. workers: decoding
     threads (default: CPU count); threads: ONNX Runtime's threads (default: CPU count - 1, at least 1, so
     decoding keeps a core; 1 per task on a cluster; with engine='torch' it sets torch.set_num_threads). client: a dask.distributed Client; the files are then split into
@@ -732,7 +733,9 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
     t0 = time.perf_counter()
     spec = _choose_engine(engine, verbose)
     coarse_table = load_coarse_tags(verbose=False)
-    options = {"top_k": int(top_k), "features": features, "batch_size": int(batch_size),
+    if not isinstance(chunk_files, (int, np.integer)) or isinstance(chunk_files, bool) or chunk_files < 1:
+        raise ValueError(f"chunk_files={chunk_files!r} must be a positive int, e.g. 256")
+    options = {"top_k": int(top_k), "features": features, "batch_size": int(batch_size), "chunk_files": int(chunk_files),
                "names": list(coarse_table["name"]), "coarse_of": list(coarse_table["coarse"]),
                "mean": spec["mean"], "std": spec["std"], "workers": workers or os.cpu_count() or 1}
     model = spec.pop("model")
@@ -756,7 +759,7 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
             counts, seen = _tag_files(files, chunks, ctx, "serial", bar.update if bar else None)
         else:
             counts, seen = _tag_on_cluster(client, files, chunks, spec, options, threads, partitions_per_worker,
-                                     timeout, bar)
+                                           timeout, bar, done_before)
     finally:
         if bar is not None:
             bar.close()
@@ -775,18 +778,19 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
     return table
 
 
-def _tag_on_cluster(client, files, chunks, spec, options, threads, partitions_per_worker, timeout, bar):
+def _tag_on_cluster(client, files, chunks, spec, options, threads, partitions_per_worker, timeout, bar, done_before):
     from distributed import as_completed
 
     n_workers = max(1, len(client.scheduler_info()["workers"]))
     spec = dict(spec, threads=threads or 1)       # one thread per task: the workers are the parallelism
     options = dict(options, workers=1)
     n_parts = max(1, min(len(files), n_workers * partitions_per_worker))
+    [done] = client.scatter([frozenset(done_before)], broadcast=True)   # one copy per worker, not per task
     bounds = np.linspace(0, len(files), n_parts + 1).round().astype(int)
     futures = {}
     for i in range(n_parts):
         part = [(rel, str(p), problem) for rel, p, problem in files[bounds[i]:bounds[i + 1]]]
-        fut = client.submit(_tag_partition, part, str(chunks), spec, options, f"part{i:04d}", pure=False)
+        fut = client.submit(_tag_partition, part, str(chunks), spec, options, f"part{i:04d}", done, pure=False)
         futures[fut] = len(part)
     counts = {"tagged": 0, "unreadable": 0, "reused": 0, "chunks": 0}
     seen = {}
@@ -994,6 +998,7 @@ def main(argv=None) -> int:
     t.add_argument("out")
     t.add_argument("--top-k", type=int, default=5)
     t.add_argument("--batch-size", type=int, default=32)
+    t.add_argument("--chunk-files", type=int, default=256, help="files per Parquet chunk (what a crash can lose)")
     t.add_argument("--engine", default="auto", choices=["auto", "onnx", "torch"])
     t.add_argument("--features", default="hist,glcm", help="comma-separated kinds, '' for none")
     t.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786")
@@ -1010,7 +1015,8 @@ def main(argv=None) -> int:
 
             client = Client(args.scheduler)
         features = tuple(f for f in args.features.split(",") if f)
-        tag_folder(args.folder, args.out, top_k=args.top_k, batch_size=args.batch_size, engine=args.engine,
+        tag_folder(args.folder, args.out, top_k=args.top_k, batch_size=args.batch_size, chunk_files=args.chunk_files,
+                   engine=args.engine,
                    features=features, client=client, progress=True)
     elif args.command == "scan":
         print(scan_folder(args.folder).to_string())

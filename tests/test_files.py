@@ -271,9 +271,12 @@ def test_tag_folder_one_row_per_file_nothing_dropped(corpus, onnx_table, tmp_pat
 
 def test_final_csv_is_the_returned_table(corpus, tmp_path):
     out = tmp_path / "out"
-    table = tag_folder(corpus[0], out, top_k=2, features=("hist",), batch_size=16, verbose=False)
+    table = tag_folder(corpus[0], out, top_k=2, features=("hist",), batch_size=8, chunk_files=10, verbose=False)
     assert list(table.columns[:9]) == ["path", "sha256", "bytes", "status", "width", "height", "tag_1", "tag_2", "p_1"]
     assert sorted(p.name for p in out.iterdir()) == ["chunks", "table.csv"] and list((out / "chunks").glob("*.parquet"))
+    sizes = [len(pd.read_parquet(f)) for f in sorted((out / "chunks").glob("*.parquet"))]
+    assert len(sizes) >= 2 and sum(sizes) == table["sha256"].nunique()   # each distinct file once, in chunks
+    assert sum(n < 10 for n in sizes) <= 1           # chunks of at least chunk_files rows, but for the last
     back = pd.read_csv(out / "table.csv", keep_default_na=True)
     assert_same_table(table, back, atol=1e-9)
 
@@ -305,7 +308,8 @@ def test_onnx_file_is_cached_under_a_key_of_the_weights():
 def test_resume_after_kill_9_equals_an_uninterrupted_run(corpus, onnx_table, tmp_path, capsys):
     folder, _ = corpus
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "helpers.files", "tag", str(folder), str(out), "--batch-size", "1", "--engine", "onnx"]
+    cmd = [sys.executable, "-m", "helpers.files", "tag", str(folder), str(out), "--batch-size", "1", "--chunk-files", "1",
+           "--engine", "onnx"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
