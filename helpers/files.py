@@ -685,7 +685,7 @@ def _progress_bar(total: int, progress):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="file", desc="tagging", smoothing=0.1)
+    return tqdm(total=total, unit=" files", desc="tagging", smoothing=0.1)   # shows "12.3 files/s"
 
 
 def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_size: int = 32, client=None,

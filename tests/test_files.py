@@ -269,9 +269,12 @@ def test_tag_folder_one_row_per_file_nothing_dropped(corpus, onnx_table, tmp_pat
     assert dup["tag_1"] == cat["tag_1"] and dup["p_1"] == cat["p_1"]
 
 
-def test_final_csv_is_the_returned_table(corpus, tmp_path):
+def test_final_csv_is_the_returned_table(corpus, tmp_path, capsys):
     out = tmp_path / "out"
-    table = tag_folder(corpus[0], out, top_k=2, features=("hist",), batch_size=8, chunk_files=10, verbose=False)
+    table = tag_folder(corpus[0], out, top_k=2, features=("hist",), batch_size=8, chunk_files=10, verbose=False,
+                       progress=True)
+    bar = capsys.readouterr().err.split("\r")[-1]
+    assert f"{N_FILES}/{N_FILES}" in bar and "files/s" in bar, bar    # the progress bar counted every file
     assert list(table.columns[:9]) == ["path", "sha256", "bytes", "status", "width", "height", "tag_1", "tag_2", "p_1"]
     assert sorted(p.name for p in out.iterdir()) == ["chunks", "table.csv"] and list((out / "chunks").glob("*.parquet"))
     sizes = [len(pd.read_parquet(f)) for f in sorted((out / "chunks").glob("*.parquet"))]
