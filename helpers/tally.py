@@ -225,7 +225,8 @@ def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficu
     difficulty, kinds = _check_args(n, altered_share, seed, difficulty, kinds)
     import pandas as pd
 
-    rng = np.random.default_rng(seed)
+    # a stream of its own: a notebook's default_rng(seed).permutation(n) must not reproduce the labels' draw
+    rng = np.random.default_rng((seed, 2019))
     glyphs, by_digit = _glyph_bank(verbose)
     form = _form_template()
     H, W = SHEET_SHAPE
@@ -284,11 +285,11 @@ def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficu
                     values[r][0] = new
                     if kind == "erased":
                         # erase: the old number fades to a faint residue, the rubbed paper is smudged grey
-                        residue = rng.uniform(0.12, 0.4) * (1 - 0.6 * difficulty)
+                        residue = rng.uniform(0.3, 0.6) * (1 - 0.5 * difficulty)
                         cell = np.zeros((H, W), np.float32)
                         cell[box[0]:box[1], box[2]:box[3]] = 1
                         under[j] -= np.where(cell > 0, twin_under[j] * (1 - residue), 0)
-                        smudge = rng.uniform(0.03, 0.08) * (1 - 0.5 * difficulty)
+                        smudge = rng.uniform(0.05, 0.12) * (1 - 0.5 * difficulty)
                         import cv2
                         under[j] = np.maximum(under[j], cv2.GaussianBlur(cell, (0, 0), 2.0) * smudge)
                     else:
@@ -302,7 +303,7 @@ def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficu
                 k = int(rng.integers(3, n_rows + 1))
                 rows = np.sort(rng.choice(n_rows, size=k, replace=False))
                 both = rng.random() < 0.6                       # also copied into VOTOS ANULADOS (as in panel D)
-                value = values[int(rng.choice(rows))][0]
+                value = int(rng.integers(20, 400))                  # a plausible count, as in the slides' 128, 307
                 ids = writer.pick(str(value))
                 boxes = []
                 for r in rows:
@@ -466,3 +467,36 @@ def rogan_gladen(observed_share, sensitivity, specificity, clip: bool = True):
     if clip:
         est = np.clip(est, 0, 1)
     return float(est) if est.ndim == 0 else est
+
+
+# ---------------------------------------------------------------- cells of the form
+
+def crop_cells(images, column: int = 0, pad: int = 3) -> np.ndarray:
+    """Cut one column's six cells out of each sheet -> uint8 (n, 6, 24 + 2 pad, 46 + 2 pad), rows top to bottom.
+
+    The printed grid says where each number is; pad adds a margin so that a slightly rotated scan
+    still keeps the whole number in its crop.
+    """
+    images = np.asarray(images)
+    if images.ndim != 3 or images.shape[1:] != SHEET_SHAPE or images.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 sheets of shape (n, {SHEET_SHAPE[0]}, {SHEET_SHAPE[1]}) from "
+                         f"make_tally_sheets, got {images.dtype} {images.shape}")
+    if column not in range(len(COLUMNS)):
+        raise ValueError(f"column={column!r}; use 0 ({COLUMNS[0]}), 1 ({COLUMNS[1]}) or 2 ({COLUMNS[2]})")
+    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or not 0 <= pad <= 8:
+        raise ValueError(f"pad={pad!r}; give a margin of 0..8 pixels")
+    H, W = SHEET_SHAPE
+    padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad)), mode="edge")
+    x0, x1 = _COL_X[column], _COL_X[column + 1]
+    return np.stack([padded[:, _ROW_Y[r]:_ROW_Y[r + 1] + 2 * pad, x0:x1 + 2 * pad] for r in range(MAX_ROWS)], axis=1)
+
+
+def cell_labels(meta, column: int = 0, kinds=("erased", "fluid", "overwrite")) -> np.ndarray:
+    """Which cells of a column carry an alteration of the given kinds -> int64 (n, 6), 1 = altered cell."""
+    out = np.zeros((len(meta), MAX_ROWS), np.int64)
+    for i, (kind, cells) in enumerate(zip(meta["kind"], meta["cells"])):
+        if kind in kinds:
+            for r, c in cells:
+                if c == column:
+                    out[i, r] = 1
+    return out

@@ -15,7 +15,7 @@ BOOKS = course_notebooks()
 IDS = [p.stem for p in BOOKS]
 EXPECTED = ["00_setup_check", "01_images_as_arrays", "02_color_histograms", "03_texture_and_entropy",
             "04_haar_features_and_faces", "05_classical_pipeline", "06_cnn_building_blocks", "07_training_cnns",
-            "08_autotaggers", "09_vision_transformers", "10_your_own_images"]
+            "08_autotaggers", "09_vision_transformers", "10_your_own_images", "11_case_study_tally_sheets"]
 CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d\.\w+)["']""")
 
 
