@@ -1,7 +1,7 @@
 """Notebook 09's ViT-vs-CNN scaling experiment, trained to convergence: the table the notebook shows.
 
 Usage: .venv/bin/python bench/bench_vit_scaling.py [--sizes 500,2000,10000] [--max-epochs 200] [--patience 8]
-                                                    [--threads 1] [--seeds 0]
+                                                    [--threads 1] [--seeds 0] [--append]
 Both models are the notebook's own: the TinyViT code is executed from the notebook's model cell (so the
 bench cannot drift from what students read) and the CNN is helpers.training.SmallCNN with the notebook's
 widths. Each is trained on the first n images of one fixed shuffled pool of Fashion-MNIST training images,
@@ -64,6 +64,8 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seeds", default="0")
     ap.add_argument("--models", default="CNN,ViT")
+    ap.add_argument("--append", action="store_true",
+                    help="add these runs to the committed csv (replacing runs with the same model, size and seed)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -109,12 +111,20 @@ def main(argv=None):
     import pandas as pd
 
     df = pd.DataFrame(rows)
+    commands = [f"python bench/bench_vit_scaling.py {' '.join(argv if argv is not None else sys.argv[1:])}".strip()]
+    if args.append and OUT_CSV.is_file():
+        old = pd.read_csv(OUT_CSV)
+        keep = ~old.set_index(["model", "n_train", "seed"]).index.isin(df.set_index(["model", "n_train", "seed"]).index)
+        df = pd.concat([old[keep], df], ignore_index=True).sort_values(["n_train", "seed", "model"])
+        rows = df.to_dict("records")
+        if OUT_MD.is_file():
+            commands = [line.split("`")[1] for line in OUT_MD.read_text().splitlines()
+                        if line.startswith("Command")] + commands
     df.to_csv(OUT_CSV, index=False)
     mean = df.groupby(["n_train", "model"])["test_acc"].agg(["mean", "std", "count"]).unstack("model")
-    cmd = "python bench/bench_vit_scaling.py " + " ".join(argv if argv is not None else sys.argv[1:])
     lines = [
         "# ViT vs CNN, trained to convergence, against training-set size (notebook 09)", "",
-        f"Command: `{cmd.strip()}`  ",
+        *[f"Command{'' if k == 0 else f' {k + 1}'}: `{c}`  " for k, c in enumerate(commands)],
         f"Python {platform.python_version()} · torch {torch.__version__} · {os.cpu_count()} CPUs · torch threads "
         f"{args.threads} · load average at start {load[0]:.1f} (shared machine) · total {time.perf_counter() - t_all:.0f} s",
         "",
@@ -124,19 +134,21 @@ def main(argv=None):
         f"augmentation flip_and_shift (left-right flip, shift ≤ 2 px), early stopping on {args.n_val} validation "
         f"images (patience {args.patience}, at most {args.max_epochs} epochs, best epoch's weights kept). "
         f"Test: all {len(y_test)} Fashion-MNIST test images. Training sets: the first n of one shuffled pool "
-        f"(seed {p['SEED']}); seeds {seeds} set the initial weights and batch order.",
+        f"(seed {p['SEED']}); the seed column sets the initial weights and batch order.",
         "",
-        "| training images | model | test accuracy | epochs run | best epoch | updates | seconds |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| training images | seed | model | test accuracy | epochs run | best epoch | updates | seconds |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['n_train']} | {r['model']} | {r['test_acc']:.3f} | {r['epochs_run']} | {r['best_epoch']} "
-                     f"| {r['updates']} | {r['seconds']:.0f} |")
-    lines += ["", "Gap (CNN − ViT test accuracy, mean over seeds):", "",
-              "| training images | CNN | ViT | CNN − ViT |", "|---:|---:|---:|---:|"]
-    for n in sizes:
+        lines.append(f"| {r['n_train']} | {r['seed']} | {r['model']} | {r['test_acc']:.3f} | {r['epochs_run']} "
+                     f"| {r['best_epoch']} | {r['updates']} | {r['seconds']:.0f} |")
+    lines += ["", "Gap (CNN − ViT test accuracy, mean over seeds; per-seed gaps in brackets):", "",
+              "| training images | seeds | CNN | ViT | CNN − ViT |", "|---:|---:|---:|---:|---:|"]
+    wide = df.pivot_table(index=["n_train", "seed"], columns="model", values="test_acc")
+    for n in sorted(df["n_train"].unique()):
         c, v = mean.loc[n, ("mean", "CNN")], mean.loc[n, ("mean", "ViT")]
-        lines.append(f"| {n} | {c:.3f} | {v:.3f} | {c - v:+.3f} |")
+        gaps = (wide.loc[n, "CNN"] - wide.loc[n, "ViT"]).round(3).tolist()
+        lines.append(f"| {n} | {len(gaps)} | {c:.3f} | {v:.3f} | {c - v:+.3f} ({', '.join(f'{g:+.3f}' for g in gaps)}) |")
     OUT_MD.write_text("\n".join(lines) + "\n")
     print(OUT_MD.read_text())
     return 0
