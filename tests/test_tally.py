@@ -180,3 +180,26 @@ def test_rogan_gladen_clips_and_checks():
         rogan_gladen(0.3, 0.5, 0.5)
     with pytest.raises(ValueError, match="sensitivity"):
         rogan_gladen(0.3, 1.2, 0.9)
+
+
+# ---------------------------------------------------------------- cells of the form
+
+def test_crop_cells_and_cell_labels(sheets):
+    from helpers.tally import MAX_ROWS, cell_labels, crop_cells
+
+    X, y, meta, clean = sheets
+    cells = crop_cells(X, column=0, pad=3)
+    y0, y1, x0, x1 = cell_box(2, 0)
+    assert cells.shape == (len(X), MAX_ROWS, y1 - y0 + 6, x1 - x0 + 6) and cells.dtype == np.uint8
+    assert np.array_equal(cells[5, 2, 3:-3, 3:-3], X[5, y0:y1, x0:x1])   # the crop is the cell plus its margin
+    labels = cell_labels(meta)
+    assert labels.shape == (len(X), MAX_ROWS)
+    local = meta["kind"].isin(["erased", "fluid", "overwrite"]).to_numpy()
+    assert (labels.sum(axis=1) == local).all()          # one altered VÁLIDOS cell per locally altered sheet
+    for i in np.flatnonzero(local):
+        (r, c), = meta.cells[i]
+        assert labels[i, r] == 1 and c == 0
+    with pytest.raises(ValueError, match="uint8 sheets"):
+        crop_cells(X[0])
+    with pytest.raises(ValueError, match="column=3"):
+        crop_cells(X, column=3)
