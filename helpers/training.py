@@ -478,14 +478,21 @@ def _code_of(obj) -> str:
     """Source code of a function or class (also one defined in a notebook cell); '' for built-ins."""
     import functools
     import inspect
+    import re
 
     if isinstance(obj, functools.partial):
         return _code_of(obj.func) + repr(obj.args) + repr(sorted(obj.keywords.items()))
     try:
-        return inspect.getsource(obj)
+        source = inspect.getsource(obj)
     except (OSError, TypeError):
-        pass
-    if inspect.isclass(obj):   # a class from a notebook cell: Python 3.11 cannot find its file, its methods it can
+        source = ""
+    # Python 3.13 looks a class up by its __firstlineno__ in its module's file: for a class from a notebook
+    # cell (module __main__) that is the kernel's launcher script, and the lines found are not the class.
+    if inspect.isclass(obj) and not re.search(rf"^\s*class\s+{re.escape(obj.__name__)}\b", source, re.M):
+        source = ""
+    if source:
+        return source
+    if inspect.isclass(obj):   # a class from a notebook cell: Python cannot find its file, its methods it can
         parts = [obj.__qualname__]
         for name, member in sorted(vars(obj).items()):
             if inspect.isfunction(member):
