@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.notebook_tools import BEGIN, END, course_notebooks, parameter_defaults, smoke_parameters, student_edition, tags
+from tools.notebook_tools import (BEGIN, END, course_notebooks, full_parameters, parameter_defaults, smoke_parameters,
+                                  student_edition, tags)
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS = course_notebooks()
@@ -79,6 +80,12 @@ def test_parameters_and_smoke_values(path):
     assert set(smoke) <= set(defaults), f"smoke_parameters not in the parameters cell: {set(smoke) - set(defaults)}"
     for k, v in smoke.items():
         assert type(v) is type(defaults[k]), f"{k}: smoke value {v!r} has another type than {defaults[k]!r}"
+    assert "full_parameters" in nb.metadata.get("course", {}), \
+        "set course.full_parameters in the notebook metadata (make notebooks MODE=full uses it; {} = lecture mode is full)"
+    full = full_parameters(nb)
+    assert set(full) <= set(defaults), f"full_parameters not in the parameters cell: {set(full) - set(defaults)}"
+    for k, v in full.items():
+        assert type(v) is type(defaults[k]), f"{k}: full value {v!r} has another type than {defaults[k]!r}"
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=IDS)
