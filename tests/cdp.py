@@ -127,8 +127,7 @@ class Chromium:
         if "exceptionDetails" in result:
             raise RuntimeError(f"page report failed on {url}: {result['exceptionDetails']}")
         report = result["result"]["value"]
-        time.sleep(0.2)  # late console messages (e.g. a failed script after load)
-        self.ws.settimeout(0.3)
+        self.ws.settimeout(0.1)  # drain late console messages (e.g. a failed script after load)
         try:
             while True:
                 self.events.append(json.loads(self.ws.recv()))
