@@ -88,7 +88,8 @@ def main(argv):
     lines = [
         "# Notebook benchmark (lecture mode)",
         "",
-        f"Command: `python bench/bench_notebooks.py` · {dt.date.today()} · {platform.machine()}, "
+        f"Command: `{'IMAGES_AS_DATA_CACHE=<empty folder> ' if os.environ.get('IMAGES_AS_DATA_CACHE') else ''}"
+        f"python -m bench.bench_notebooks` · {dt.date.today()} · {platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()} · load average at end "
         f"{os.getloadavg()[0]:.1f}",
         "",
