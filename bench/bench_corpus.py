@@ -89,6 +89,15 @@ def subset_folder(folder: Path, files: list[Path], name: str) -> Path:
     return sub
 
 
+def _duration(hours: float) -> str:
+    """1.5 -> '1.5 h', 0.2 -> '12 min', 0.004 -> '15 s'."""
+    if hours >= 1:
+        return f"{hours:.1f} h"
+    if hours * 60 >= 1:
+        return f"{hours * 60:.0f} min"
+    return f"{hours * 3600:.0f} s"
+
+
 def load_avg() -> str:
     try:
         return "{:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
@@ -249,13 +258,16 @@ def main(argv=None):
     load_end = load_avg()
 
     m2, m1 = model_rows[2], model_rows[1]
+    busy = any(float(v) > (os.cpu_count() or 1) for v in (load_start + " / " + load_end).split(" / ")
+               if v.replace(".", "", 1).isdigit())
     rate_steady = len(files) / max(e2e_s - e2e_setup, 1e-9)
     lines += [
         "# Tagging a folder: ONNX Runtime, tag_folder, Dask, resume",
         "",
-        f"`python bench/bench_corpus.py --n {args.n}` on {platform.machine()} with {os.cpu_count()} CPU cores, "
-        f"**shared with other jobs**: load average (1 / 5 / 15 min) {load_start} at the start, {load_end} at "
-        f"the end, so absolute rates are low and noisy; every ratio compares two measurements from this run. "
+        f"`python -m bench.bench_corpus --n {args.n}` on {platform.machine()} with {os.cpu_count()} CPU cores, "
+        f"load average (1 / 5 / 15 min) {load_start} at the start, {load_end} at the end"
+        f"{' (shared with other jobs: absolute rates are low and noisy)' if busy else ' (a quiet machine)'}; "
+        f"every ratio compares two measurements from this run. "
         f"Corpus: {len(files)} JPEGs, {mp:.2f} megapixels on average (1 to 4), {size_mb:.0f} MB, generated "
         f"into a temporary folder from the course's sample photos (random crops, sizes, JPEG qualities; "
         f"a fifth with an EXIF orientation). Bench time {time.perf_counter() - t_start:.0f} s.",
@@ -320,7 +332,7 @@ def main(argv=None):
         "",
         "## What 100,000 and 1,000,000 photos would take",
         "",
-        f"From the end-to-end rate after loading the model ({rate_steady:.1f} files/s on this shared 2-core "
+        f"From the end-to-end rate after loading the model ({rate_steady:.1f} files/s on this 2-core "
         f"machine; no features). A cluster of N such machines divides the time by N: the partitions are "
         f"independent, so the only costs are starting the workers and a disk that keeps up.",
         "",
@@ -329,7 +341,7 @@ def main(argv=None):
     ]
     for n in (100_000, 1_000_000):
         hours = n / rate_steady / 3600
-        lines.append(f"| {n:,} | {hours:.1f} h | {hours / 10:.2f} h | {hours / 50:.2f} h |")
+        lines.append(f"| {n:,} | {_duration(hours)} | {_duration(hours / 10)} | {_duration(hours / 50)} |")
     lines += [
         "",
         "Targets from the issue: ONNX Runtime at least 4× the eager per-image loop (2 threads): "
