@@ -55,6 +55,17 @@ def test_shared_checker_finds_nothing():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def test_every_number_in_prose_is_backed():
+    """The shared claims checker (run on the folder, as it expects) finds no number without evidence."""
+    checker = ROOT.parent / "shared" / "tools" / "check_claims.py"
+    if not checker.is_file():
+        pytest.skip("../shared/tools/check_claims.py is not beside this checkout")
+    out = subprocess.run([sys.executable, str(checker), "notebooks", "--bench", "bench/results"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip().endswith("0 number(s) in prose with no output, bench table or lecture figure behind them"), \
+        out.stdout + out.stderr
+
+
 @pytest.mark.parametrize("path", BOOKS, ids=IDS)
 def test_structure(path):
     nb = load(path)
