@@ -191,7 +191,6 @@ def main(argv=None):
     ap.add_argument("--subset", type=int, default=400, help="files for the Dask and resume rows")
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args(argv)
-    import pandas as pd  # noqa: F401
     from distributed import Client, LocalCluster
 
     folder = Path(args.folder)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .sources import PROJECT_ROOT  # noqa: F401  (notebook 00 shows where the course lives)
 from .sources import DATA_DIR, Source, SourceUnavailable, cache_dir, pretty_path, resolve
 
 # Offline sources outside Python packages (module-level so tests can point them elsewhere).

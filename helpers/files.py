@@ -243,18 +243,23 @@ def _check_folder(folder) -> Path:
 
 # ---------------------------------------------------------------- scanning a folder
 
-def _scan_one(rel: str, path: Path, problem: str | None) -> dict:
-    row = {"path": rel, "bytes": None, "sha256": None, "format": None, "width": None, "height": None,
-           "mode": None, "orientation": None, "status": problem or "ok", "phash": None}
-    if problem:
-        return row
+def _read_and_hash(path: Path, record: dict) -> bytes | None:
+    """Read a file's bytes and put their size and sha256 into record; on a read error, its status, and None."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        row["status"] = f"cannot read the file: {exc.strerror or exc}"
+        record["status"] = f"cannot read the file: {exc.strerror or exc}"
+        return None
+    record.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    return data
+
+
+def _scan_one(rel: str, path: Path, problem: str | None) -> dict:
+    row = {"path": rel, "bytes": None, "sha256": None, "format": None, "width": None, "height": None,
+           "mode": None, "orientation": None, "status": problem or "ok", "phash": None}
+    data = None if problem else _read_and_hash(path, row)
+    if data is None:
         return row
-    row["bytes"] = len(data)
-    row["sha256"] = hashlib.sha256(data).hexdigest()
     try:
         small, info = _decode(data, rel, "L", size=64)   # every pixel decoded (truncation shows), at 1/8 scale
     except UnreadableImage as exc:
@@ -546,15 +551,10 @@ def _model_input(rgb: np.ndarray, mean, std) -> np.ndarray:
 def _prepare(rel: str, path: Path, problem, ctx: dict) -> dict:
     """Runs in a decode thread: read, hash, skip if done, decode at reduced scale, build the model input."""
     rec = {"path": rel, "sha256": None, "bytes": None, "status": problem or "ok", "width": None, "height": None}
-    if problem:
+    data = None if problem else _read_and_hash(path, rec)
+    if data is None:
         return rec
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        rec["status"] = f"cannot read the file: {exc.strerror or exc}"
-        return rec
-    sha = hashlib.sha256(data).hexdigest()
-    rec.update(sha256=sha, bytes=len(data))
+    sha = rec["sha256"]
     with ctx["lock"]:
         if sha in ctx["done"]:
             rec["reused"] = True                  # done in an earlier run, or a duplicate earlier in this one
@@ -710,8 +710,6 @@ def tag_folder(folder, out, *, top_k: int = 5, features=("hist", "glcm"), batch_
     folder and out must be visible to every worker); timeout: seconds to wait for them.
     progress: True (tqdm.auto bar, files/s), False, or 'auto' (a bar only in an interactive session).
     """
-    import pandas as pd
-
     from .data import load_coarse_tags
 
     folder = _check_folder(folder)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import load_coarse_tags  # noqa: F401  (the roll-up table; notebook 08 imports it from here)
 from .validate import check_image
 from .weights import normalisation
 

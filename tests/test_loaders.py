@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers import data
+from helpers import data, sources
 
 
 def write_idx(path, array, compress=False):
@@ -162,8 +162,8 @@ def test_digits_and_faces_and_counties(capsys):
 
 
 def test_pretty_path_hides_machine_paths(tmp_cache):
-    assert data.pretty_path(data.PROJECT_ROOT / "data" / "x.csv") == "<course>/data/x.csv"
-    assert data.pretty_path(tmp_cache / "a") == "$IMAGES_AS_DATA_CACHE/a"
+    assert sources.pretty_path(sources.PROJECT_ROOT / "data" / "x.csv") == "<course>/data/x.csv"
+    assert sources.pretty_path(tmp_cache / "a") == "$IMAGES_AS_DATA_CACHE/a"
 
 
 def test_imagenet_cnn_offline_then_cache(tmp_cache, capsys):

@@ -6,7 +6,8 @@ import pytest
 
 from types import SimpleNamespace
 
-from helpers.tagging import coarse_proba, load_coarse_tags, preprocess, tags_over_threshold, top_k_tags
+from helpers.data import load_coarse_tags
+from helpers.tagging import coarse_proba, preprocess, tags_over_threshold, top_k_tags
 from helpers.weights import CONVENTIONS, DEFAULT_CONVENTION, normalisation
 
 torch = pytest.importorskip("torch")
