@@ -20,12 +20,16 @@ course: setup
 editions: setup
 	$(PY) -m tools.editions
 
-## Regenerate requirements.lock (every transitive pin, all platforms, Python 3.11+) from requirements.txt,
-## preferring the versions already locked; uv is installed into build/uv for this only.
+## Regenerate the locks (every transitive pin, all platforms, Python 3.11+), preferring the versions already
+## locked: requirements.lock from requirements.txt (what the notebooks need: Binder, Colab, conda) and
+## requirements-dev.lock from requirements-dev.txt (plus tests, site, lint), constrained to agree with it.
+## uv is installed into build/uv for this only.
 lock:
 	python3 -m venv build/uv && build/uv/bin/python -m pip install --quiet uv==0.13.9
 	build/uv/bin/uv pip compile requirements.txt --universal --python-version 3.11 -o requirements.lock \
 	  --custom-compile-command "make lock" --quiet
+	build/uv/bin/uv pip compile requirements-dev.txt -c requirements.lock --universal --python-version 3.11 \
+	  -o requirements-dev.lock --custom-compile-command "make lock" --quiet
 
 ## The tests: unit tests, notebook conventions, nbval, student-edition smoke runs, site in a browser.
 test: setup

@@ -6,6 +6,7 @@ into the repository. Every ratio compares two measurements taken in the same run
 
 Usage: python bench/bench_corpus.py [--n 2000] [--folder /tmp/corpus_bench] [--naive 100] [--subset 400]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "corpus.md"
-PHOTOS = ["chelsea", "astronaut", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry"]
+PHOTOS = [
+    "chelsea",
+    "astronaut",
+    "coffee",
+    "rocket",
+    "hubble_deep_field",
+    "immunohistochemistry",
+]
 
 
 def _write_some(args):
@@ -42,10 +50,12 @@ def _write_some(args):
         h, w = img.shape[:2]
         ch, cw = int(h * rng.uniform(0.6, 1)), int(w * rng.uniform(0.6, 1))
         top, left = rng.integers(0, h - ch + 1), rng.integers(0, w - cw + 1)
-        crop = Image.fromarray(img[top:top + ch, left:left + cw])
+        crop = Image.fromarray(img[top : top + ch, left : left + cw])
         mp = rng.uniform(1.0, 4.0)
         s = np.sqrt(mp * 1e6 / (ch * cw))
-        big = crop.resize((round(cw * s), round(ch * s)), Image.Resampling.BILINEAR)
+        big = crop.resize(
+            (round(cw * s), round(ch * s)), Image.Resampling.BILINEAR
+        )
         kw = {"quality": int(rng.integers(70, 96))}
         if rng.random() < 0.2:
             exif = Image.Exif()
@@ -68,7 +78,12 @@ def make_corpus(folder: Path, n: int, seed: int = 0) -> float:
     folder.mkdir(parents=True, exist_ok=True)
     cuts = np.linspace(0, n, 9).round().astype(int)
     with ProcessPoolExecutor(2) as pool:
-        pixels = sum(pool.map(_write_some, [(cuts[i], cuts[i + 1], str(folder), seed) for i in range(8)]))
+        pixels = sum(
+            pool.map(
+                _write_some,
+                [(cuts[i], cuts[i + 1], str(folder), seed) for i in range(8)],
+            )
+        )
     mp = pixels / n / 1e6
     (folder / ".megapixels").write_text(f"{mp:.3f}")
     marker.write_text(f"{n} {seed}")
@@ -85,7 +100,9 @@ def subset_folder(folder: Path, files: list[Path], name: str) -> Path:
     for f in files:
         target = sub / f.relative_to(folder)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(f.read_bytes())       # copies, not links: links would leave the folder
+        target.write_bytes(
+            f.read_bytes()
+        )  # copies, not links: links would leave the folder
     return sub
 
 
@@ -119,25 +136,47 @@ def model_throughput(files: list[Path], n_images: int, threads: int) -> dict:
     x = preprocess([read_image(f, size=256) for f in files[:n_images]], model)
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")   # as in helpers.files
-    session = ort.InferenceSession(str(onnx_tagger_path(model, verbose=False)), options,
-                                   providers=["CPUExecutionProvider"])
+    options.add_session_config_entry(
+        "session.intra_op.allow_spinning", "0"
+    )  # as in helpers.files
+    session = ort.InferenceSession(
+        str(onnx_tagger_path(model, verbose=False)),
+        options,
+        providers=["CPUExecutionProvider"],
+    )
     with torch.inference_mode():
-        model(x[:1])                                 # warm-up
+        model(x[:1])  # warm-up
         t0 = time.perf_counter()
-        p_torch = np.concatenate([torch.softmax(model(xi[None]), dim=1).numpy() for xi in x])
+        p_torch = np.concatenate(
+            [torch.softmax(model(xi[None]), dim=1).numpy() for xi in x]
+        )
         t_torch = time.perf_counter() - t0
         t0 = time.perf_counter()
-        p_torch_batch = np.concatenate([torch.softmax(model(x[i:i + 32]), dim=1).numpy() for i in range(0, len(x), 32)])
+        p_torch_batch = np.concatenate(
+            [
+                torch.softmax(model(x[i : i + 32]), dim=1).numpy()
+                for i in range(0, len(x), 32)
+            ]
+        )
         t_torch_batch = time.perf_counter() - t0
     session.run(None, {"images": x[:2].numpy()})
     t0 = time.perf_counter()
-    p_onnx = np.concatenate([session.run(None, {"images": x[i:i + 32].numpy()})[0] for i in range(0, len(x), 32)])
+    p_onnx = np.concatenate(
+        [
+            session.run(None, {"images": x[i : i + 32].numpy()})[0]
+            for i in range(0, len(x), 32)
+        ]
+    )
     t_onnx = time.perf_counter() - t0
-    return {"n": len(x), "torch_loop": len(x) / t_torch, "torch_batch": len(x) / t_torch_batch,
-            "onnx": len(x) / t_onnx, "same_top1": bool((p_torch.argmax(1) == p_onnx.argmax(1)).all()),
-            "max_diff": float(np.abs(p_torch - p_onnx).max()),
-            "max_diff_batch": float(np.abs(p_torch_batch - p_onnx).max())}
+    return {
+        "n": len(x),
+        "torch_loop": len(x) / t_torch,
+        "torch_batch": len(x) / t_torch_batch,
+        "onnx": len(x) / t_onnx,
+        "same_top1": bool((p_torch.argmax(1) == p_onnx.argmax(1)).all()),
+        "max_diff": float(np.abs(p_torch - p_onnx).max()),
+        "max_diff_batch": float(np.abs(p_torch_batch - p_onnx).max()),
+    }
 
 
 def naive_loop(files: list[Path], out_csv: Path, threads: int) -> float:
@@ -162,7 +201,11 @@ def naive_loop(files: list[Path], out_csv: Path, threads: int) -> float:
             img = np.asarray(Image.open(f).convert("RGB"))
             p = torch.softmax(model(preprocess(img, model)), dim=1)[0].numpy()
             top = np.argsort(-p)[:5]
-            writer.writerow([f.name] + [names[j] for j in top] + [f"{p[j]:.6f}" for j in top])
+            writer.writerow(
+                [f.name]
+                + [names[j] for j in top]
+                + [f"{p[j]:.6f}" for j in top]
+            )
     return len(files) / (time.perf_counter() - t0)
 
 
@@ -175,20 +218,51 @@ def timed_tag(folder, out, **kw):
 
 
 def same_table(a, b, tol=1e-5):
-    words = ["path", "sha256", "status", "coarse"] + [c for c in a.columns if c.startswith("tag_")]
+    words = ["path", "sha256", "status", "coarse"] + [
+        c for c in a.columns if c.startswith("tag_")
+    ]
     numbers = [c for c in a.columns if c not in words]
     same = a[words].fillna("").equals(b[words].fillna(""))
-    gap = float(np.nanmax(np.abs(a[numbers].to_numpy(float) - b[numbers].to_numpy(float))))
+    gap = float(
+        np.nanmax(
+            np.abs(a[numbers].to_numpy(float) - b[numbers].to_numpy(float))
+        )
+    )
     return bool(same), gap
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=2000, help="JPEGs in the generated corpus (>= 2000 for the table)")
-    ap.add_argument("--folder", default=str(Path(tempfile.gettempdir()) / "images_as_data_corpus_bench"))
-    ap.add_argument("--model-images", type=int, default=64, help="images for the model-throughput row")
-    ap.add_argument("--naive", type=int, default=60, help="files for the naive loop (it is slow)")
-    ap.add_argument("--subset", type=int, default=400, help="files for the Dask and resume rows")
+    ap.add_argument(
+        "--n",
+        type=int,
+        default=2000,
+        help="JPEGs in the generated corpus (>= 2000 for the table)",
+    )
+    ap.add_argument(
+        "--folder",
+        default=str(
+            Path(tempfile.gettempdir()) / "images_as_data_corpus_bench"
+        ),
+    )
+    ap.add_argument(
+        "--model-images",
+        type=int,
+        default=64,
+        help="images for the model-throughput row",
+    )
+    ap.add_argument(
+        "--naive",
+        type=int,
+        default=60,
+        help="files for the naive loop (it is slow)",
+    )
+    ap.add_argument(
+        "--subset",
+        type=int,
+        default=400,
+        help="files for the Dask and resume rows",
+    )
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args(argv)
     from distributed import Client, LocalCluster
@@ -197,54 +271,117 @@ def main(argv=None):
     lines = []
     t_start = time.perf_counter()
     load_start = load_avg()
-    print(f"[bench_corpus] load {load_start}; generating {args.n} JPEGs into {folder} ...", flush=True)
+    print(
+        f"[bench_corpus] load {load_start}; generating {args.n} JPEGs into {folder} ...",
+        flush=True,
+    )
     t0 = time.perf_counter()
     mp = make_corpus(folder, args.n)
     files = files_of(folder)
     size_mb = sum(f.stat().st_size for f in files) / 1e6
-    print(f"[bench_corpus] corpus ready ({time.perf_counter() - t0:.0f} s): {len(files)} files, {mp:.2f} MP mean, "
-          f"{size_mb:.0f} MB", flush=True)
+    print(
+        f"[bench_corpus] corpus ready ({time.perf_counter() - t0:.0f} s): {len(files)} files, {mp:.2f} MP mean, "
+        f"{size_mb:.0f} MB",
+        flush=True,
+    )
     work = Path(tempfile.mkdtemp(prefix="bench_corpus_out_"))
 
     # 1. model throughput
     model_rows = {}
     for threads in (2, 1):
-        model_rows[threads] = model_throughput(files, args.model_images, threads)
-        print(f"[bench_corpus] model, {threads} threads: {model_rows[threads]}", flush=True)
+        model_rows[threads] = model_throughput(
+            files, args.model_images, threads
+        )
+        print(
+            f"[bench_corpus] model, {threads} threads: {model_rows[threads]}",
+            flush=True,
+        )
 
-    # 2. end to end: tag_folder (ONNX Runtime, decode threads, draft mode) on all files vs the naive loop
-    e2e_table, e2e_s = timed_tag(folder, work / "e2e", engine="onnx", features=())
+    # 2. end to end: tag_folder (ONNX Runtime, decode threads, draft mode) on all files vs the naive
+    # loop
+    e2e_table, e2e_s = timed_tag(
+        folder, work / "e2e", engine="onnx", features=()
+    )
     e2e_rate = len(files) / e2e_s
     e2e_setup = e2e_table.attrs["timing"]["setup_seconds"]
-    print(f"[bench_corpus] tag_folder on {len(files)}: {e2e_s:.1f} s ({e2e_rate:.1f} files/s)", flush=True)
+    print(
+        f"[bench_corpus] tag_folder on {len(files)}: {e2e_s:.1f} s ({e2e_rate:.1f} files/s)",
+        flush=True,
+    )
     feat_files = files[: args.subset]
     feat_folder = subset_folder(folder, feat_files, "features")
     feat_table, feat_s = timed_tag(feat_folder, work / "feat", engine="onnx")
     feat_rate = len(feat_files) / feat_s
-    naive_rates = {t: naive_loop(files[: args.naive], work / "naive.csv", t) for t in (2, 1)}
-    naive_rate = max(naive_rates.values())         # the faster setting: the ratio is not flattered
-    print(f"[bench_corpus] naive loop on {args.naive}: {naive_rates} files/s; with features {feat_rate:.1f}",
-          flush=True)
+    naive_rates = {
+        t: naive_loop(files[: args.naive], work / "naive.csv", t)
+        for t in (2, 1)
+    }
+    naive_rate = max(
+        naive_rates.values()
+    )  # the faster setting: the ratio is not flattered
+    print(
+        f"[bench_corpus] naive loop on {args.naive}: {naive_rates} files/s; with features {feat_rate:.1f}",
+        flush=True,
+    )
 
     # 3. Dask LocalCluster (2 worker processes, 1 thread each) vs serial, on the subset
-    serial_table, serial_s = timed_tag(feat_folder, work / "serial", engine="onnx", features=())
+    serial_table, serial_s = timed_tag(
+        feat_folder, work / "serial", engine="onnx", features=()
+    )
     t0 = time.perf_counter()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as cluster, Client(cluster, timeout="60s") as client:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        Client(cluster, timeout="60s") as client,
+    ):
         cluster_start = time.perf_counter() - t0
-        dask_table, dask_s = timed_tag(feat_folder, work / "dask", engine="onnx", features=(), client=client,
-                                       timeout=1800)
+        dask_table, dask_s = timed_tag(
+            feat_folder,
+            work / "dask",
+            engine="onnx",
+            features=(),
+            client=client,
+            timeout=1800,
+        )
     dask_same, dask_gap = same_table(dask_table, serial_table)
-    print(f"[bench_corpus] serial {serial_s:.1f} s, dask {dask_s:.1f} s (+{cluster_start:.1f} s start), "
-          f"same {dask_same} {dask_gap:.1e}", flush=True)
+    print(
+        f"[bench_corpus] serial {serial_s:.1f} s, dask {dask_s:.1f} s (+{cluster_start:.1f} s start), "
+        f"same {dask_same} {dask_gap:.1e}",
+        flush=True,
+    )
 
-    # 4. resume: kill -9 a command-line run half way, rerun, compare with the uninterrupted serial table
+    # 4. resume: kill -9 a command-line run half way, rerun, compare with the uninterrupted serial
+    # table
     out = work / "resume"
-    cmd = [sys.executable, "-m", "helpers.files", "tag", str(feat_folder), str(out), "--engine", "onnx",
-           "--features", "", "--batch-size", "32", "--chunk-files", "32"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [
+        sys.executable,
+        "-m",
+        "helpers.files",
+        "tag",
+        str(feat_folder),
+        str(out),
+        "--engine",
+        "onnx",
+        "--features",
+        "",
+        "--batch-size",
+        "32",
+        "--chunk-files",
+        "32",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     half = max(1, len(feat_files) // 2 // 32)
-    while proc.poll() is None and len(list((out / "chunks").glob("*.parquet"))) < half:
+    while (
+        proc.poll() is None
+        and len(list((out / "chunks").glob("*.parquet"))) < half
+    ):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -252,13 +389,19 @@ def main(argv=None):
     resumed, resume_s = timed_tag(feat_folder, out, engine="onnx", features=())
     resume_same, resume_gap = same_table(resumed, serial_table)
     reused = resumed.attrs["timing"]["from_earlier_runs"]
-    print(f"[bench_corpus] resume: killed after {done_chunks} chunks, rerun {resume_s:.1f} s, reused {reused}, "
-          f"same {resume_same} {resume_gap:.1e}", flush=True)
+    print(
+        f"[bench_corpus] resume: killed after {done_chunks} chunks, rerun {resume_s:.1f} s, reused {reused}, "
+        f"same {resume_same} {resume_gap:.1e}",
+        flush=True,
+    )
     load_end = load_avg()
 
     m2, m1 = model_rows[2], model_rows[1]
-    busy = any(float(v) > (os.cpu_count() or 1) for v in (load_start + " / " + load_end).split(" / ")
-               if v.replace(".", "", 1).isdigit())
+    busy = any(
+        float(v) > (os.cpu_count() or 1)
+        for v in (load_start + " / " + load_end).split(" / ")
+        if v.replace(".", "", 1).isdigit()
+    )
     rate_steady = len(files) / max(e2e_s - e2e_setup, 1e-9)
     lines += [
         "# Tagging a folder: ONNX Runtime, tag_folder, Dask, resume",
@@ -340,7 +483,9 @@ def main(argv=None):
     ]
     for n in (100_000, 1_000_000):
         hours = n / rate_steady / 3600
-        lines.append(f"| {n:,} | {_duration(hours)} | {_duration(hours / 10)} | {_duration(hours / 50)} |")
+        lines.append(
+            f"| {n:,} | {_duration(hours)} | {_duration(hours / 10)} | {_duration(hours / 50)} |"
+        )
     lines += [
         "",
         "Targets from the issue: ONNX Runtime at least 4× the eager per-image loop (2 threads): "

@@ -5,6 +5,7 @@ Both routes run in the same process on the same Fashion-MNIST 28x28 images, kind
 ("hist", "glcm", "hog") and, separately, each kind alone. Reports the best of REPEATS runs
 (wall clock and CPU time) and writes bench/results/features.md.
 """
+
 import platform
 import sys
 import time
@@ -33,19 +34,49 @@ def main(argv):
     n = int(argv[1]) if len(argv) > 1 else 2000
     repeats = int(argv[2]) if len(argv) > 2 else 3
     images = load_fashion_mnist().X_train[:n]
-    extract_features(images[:10]), extract_features_loop(images[:10])  # imports and first-call costs
+    (
+        extract_features(images[:10]),
+        extract_features_loop(images[:10]),
+    )  # imports and first-call costs
     rows = []
     for kinds in [("hist", "glcm", "hog"), ("hist",), ("glcm",), ("hog",)]:
-        loop_wall, loop_cpu, (X_loop, _) = best_time(lambda: extract_features_loop(images, kinds), repeats)
-        batch_wall, batch_cpu, (X_batch, _) = best_time(lambda: extract_features(images, kinds), repeats)
+        loop_wall, loop_cpu, (X_loop, _) = best_time(
+            lambda: extract_features_loop(images, kinds), repeats
+        )
+        batch_wall, batch_cpu, (X_batch, _) = best_time(
+            lambda: extract_features(images, kinds), repeats
+        )
         same = np.allclose(X_batch, X_loop)
         max_diff = float(np.abs(X_batch - X_loop).max())
         label = " + ".join(kinds)
-        rows.append((label, "per-image skimage loop", loop_wall, loop_cpu, n / loop_wall, 1.0, X_loop.shape[1], "reference"))
-        rows.append((label, "batched extract_features", batch_wall, batch_cpu, n / batch_wall,
-                     loop_wall / batch_wall, X_batch.shape[1], f"allclose={same}, max |diff|={max_diff:.1e}"))
-        print(f"{label:20s} loop {loop_wall:.3f} s  batched {batch_wall:.3f} s  "
-              f"ratio {loop_wall / batch_wall:.1f}x (CPU {loop_cpu / batch_cpu:.1f}x)  allclose={same}")
+        rows.append(
+            (
+                label,
+                "per-image skimage loop",
+                loop_wall,
+                loop_cpu,
+                n / loop_wall,
+                1.0,
+                X_loop.shape[1],
+                "reference",
+            )
+        )
+        rows.append(
+            (
+                label,
+                "batched extract_features",
+                batch_wall,
+                batch_cpu,
+                n / batch_wall,
+                loop_wall / batch_wall,
+                X_batch.shape[1],
+                f"allclose={same}, max |diff|={max_diff:.1e}",
+            )
+        )
+        print(
+            f"{label:20s} loop {loop_wall:.3f} s  batched {batch_wall:.3f} s  "
+            f"ratio {loop_wall / batch_wall:.1f}x (CPU {loop_cpu / batch_cpu:.1f}x)  allclose={same}"
+        )
     lines = [
         "# Batch feature extraction: helpers.features vs a per-image scikit-image loop",
         "",
@@ -64,9 +95,15 @@ def main(argv):
     for label, method, wall, cpu, ips, ratio, dim, note in rows:
         cpu_ratio = ""
         if method.startswith("batched"):
-            loop_cpu = next(r[3] for r in rows if r[0] == label and r[1].startswith("per-image"))
+            loop_cpu = next(
+                r[3]
+                for r in rows
+                if r[0] == label and r[1].startswith("per-image")
+            )
             cpu_ratio = f" ({loop_cpu / cpu:.1f}x)"
-        lines.append(f"| {label} | {method} | {wall:.3f} | {cpu:.3f} | {ips:,.0f} | {ratio:.1f}x{cpu_ratio} | {dim} | {note} |")
+        lines.append(
+            f"| {label} | {method} | {wall:.3f} | {cpu:.3f} | {ips:,.0f} | {ratio:.1f}x{cpu_ratio} | {dim} | {note} |"
+        )
     out = ROOT / "bench" / "results" / "features.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n")

@@ -8,6 +8,7 @@ ratios. Writes bench/results/notebooks.md (and prints it).
 Usage: python -m bench.bench_notebooks [NAME_FRAGMENT ...]
 Budgets (design doc): whole course <= 600 s on 2 cores, no cell > 20 s, peak <= 2048 MiB per notebook.
 """
+
 import datetime as dt
 import os
 import platform
@@ -21,8 +22,10 @@ from tools.notebook_tools import ROOT, course_notebooks, execute
 RESULTS = ROOT / "bench" / "results" / "notebooks.md"
 BUDGET_TOTAL, BUDGET_CELL, BUDGET_MIB = 600, 20, 2048
 
-# Peak resident memory of the kernel. On Linux, VmHWM (reset at exec) is exact for the kernel itself;
-# ru_maxrss would also count the parent process it was forked from. Children (e.g. DataLoader workers)
+# Peak resident memory of the kernel. On Linux, VmHWM (reset at exec) is exact for the kernel
+# itself;
+# ru_maxrss would also count the parent process it was forked from. Children (e.g. DataLoader
+# workers)
 # are added through RUSAGE_CHILDREN.
 PEAK_CELL = """import resource as _r
 try:
@@ -39,7 +42,12 @@ def reference_seconds():
 
     rng = np.random.default_rng(0)
     a = rng.standard_normal((600, 600))
-    conv = torch.nn.Sequential(torch.nn.Conv2d(1, 16, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.LazyLinear(10))
+    conv = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 16, 3),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.LazyLinear(10),
+    )
     x = torch.randn(128, 1, 28, 28)
     conv(x)
     t0 = time.perf_counter()
@@ -52,7 +60,10 @@ def reference_seconds():
 
 def cell_seconds(cell):
     meta = cell.get("metadata", {}).get("execution", {})
-    start, end = meta.get("iopub.execute_input"), meta.get("shell.execute_reply")
+    start, end = (
+        meta.get("iopub.execute_input"),
+        meta.get("shell.execute_reply"),
+    )
     if not start or not end:
         return 0.0
     parse = lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
@@ -65,7 +76,13 @@ def measure(path):
     t0 = time.perf_counter()
     execute(nb, record_timing=True)
     wall = time.perf_counter() - t0
-    peak_kib = int(next(o.text.split()[1] for o in nb.cells[-1].outputs if "PEAK_RSS_KIB" in o.get("text", "")))
+    peak_kib = int(
+        next(
+            o.text.split()[1]
+            for o in nb.cells[-1].outputs
+            if "PEAK_RSS_KIB" in o.get("text", "")
+        )
+    )
     code = [c for c in nb.cells[:-1] if c.cell_type == "code"]
     times = [cell_seconds(c) for c in code]
     slowest = max(range(len(times)), key=times.__getitem__)
@@ -74,13 +91,20 @@ def measure(path):
 
 def main(argv):
     wanted = argv[1:]
-    books = [p for p in course_notebooks() if not wanted or any(w in p.name for w in wanted)]
+    books = [
+        p
+        for p in course_notebooks()
+        if not wanted or any(w in p.name for w in wanted)
+    ]
     ref_before = reference_seconds()
     rows = []
     for path in books:
         wall, slow, slow_n, mib = measure(path)
         rows.append((path.stem, wall, slow, slow_n, mib))
-        print(f"{path.stem}: {wall:.1f} s, slowest cell [{slow_n}] {slow:.1f} s, peak {mib:.0f} MiB", flush=True)
+        print(
+            f"{path.stem}: {wall:.1f} s, slowest cell [{slow_n}] {slow:.1f} s, peak {mib:.0f} MiB",
+            flush=True,
+        )
     ref_after = reference_seconds()
     ref = (ref_before + ref_after) / 2
     total = sum(r[1] for r in rows)
@@ -100,8 +124,10 @@ def main(argv):
         "|---|---:|---:|---:|---:|---|",
     ]
     for name, wall, slow, slow_n, mib in rows:
-        lines.append(f"| {name} | {wall:.1f} | {wall / ref:.1f} | {slow:.1f} ({slow_n}) | {mib:.0f} | "
-                     f"{ok(slow <= BUDGET_CELL and mib <= BUDGET_MIB)} |")
+        lines.append(
+            f"| {name} | {wall:.1f} | {wall / ref:.1f} | {slow:.1f} ({slow_n}) | {mib:.0f} | "
+            f"{ok(slow <= BUDGET_CELL and mib <= BUDGET_MIB)} |"
+        )
     lines += [
         f"| **total** | **{total:.1f}** | {total / ref:.1f} | {max(r[2] for r in rows):.1f} | {max(r[4] for r in rows):.0f} | "
         f"{ok(total <= BUDGET_TOTAL)} (≤ {BUDGET_TOTAL} s) |",

@@ -6,6 +6,7 @@ Asserts both give identical top-1 tags, and writes bench/results/tagging.md.
 
 Usage (from the course root):  .venv/bin/python bench/bench_tagging.py [--n 64] [--batch 32] [--size 224]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,10 @@ def sample_images(n: int, seed: int = 0) -> list[np.ndarray]:
     """n random square crops (at least 160 px) of the RGB sample photos, as uint8 (H, W, 3)."""
     from helpers import load_photo
 
-    photos = [load_photo(name, verbose=False) for name in ("chelsea", "coffee", "rocket", "astronaut")]
+    photos = [
+        load_photo(name, verbose=False)
+        for name in ("chelsea", "coffee", "rocket", "astronaut")
+    ]
     rng = np.random.default_rng(seed)
     out = []
     for i in range(n):
@@ -33,7 +37,7 @@ def sample_images(n: int, seed: int = 0) -> list[np.ndarray]:
         side = int(rng.integers(160, min(img.shape[:2]) + 1))
         top = int(rng.integers(0, img.shape[0] - side + 1))
         left = int(rng.integers(0, img.shape[1] - side + 1))
-        out.append(img[top:top + side, left:left + side])
+        out.append(img[top : top + side, left : left + side])
     return out
 
 
@@ -52,9 +56,22 @@ def timed(fn, repeats: int):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=64, help="images to tag")
-    parser.add_argument("--batch", type=int, nargs="+", default=[8, 32], help="images per forward pass (one row each)")
-    parser.add_argument("--size", type=int, default=224, help="input size in pixels")
-    parser.add_argument("--repeats", type=int, default=2, help="runs of each variant; the fastest counts")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        nargs="+",
+        default=[8, 32],
+        help="images per forward pass (one row each)",
+    )
+    parser.add_argument(
+        "--size", type=int, default=224, help="input size in pixels"
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=2,
+        help="runs of each variant; the fastest counts",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -64,22 +81,35 @@ def main(argv=None) -> int:
 
     model = load_imagenet_cnn(verbose=False)
     images = sample_images(args.n)
-    predict_proba(model, images[:2], batch_size=2, size=args.size)  # warm-up: first call allocates
+    predict_proba(
+        model, images[:2], batch_size=2, size=args.size
+    )  # warm-up: first call allocates
 
     def loop():
-        return np.concatenate([predict_proba(model, img, batch_size=1, size=args.size) for img in images])
+        return np.concatenate(
+            [
+                predict_proba(model, img, batch_size=1, size=args.size)
+                for img in images
+            ]
+        )
 
     p_loop, wall_loop, cpu_loop = timed(loop, args.repeats)
     rows, speedups, max_diff = [], [], 0.0
     for batch in args.batch:
-        p_batch, wall_batch, cpu_batch = timed(lambda: predict_proba(model, images, batch_size=batch, size=args.size),
-                                               args.repeats)
+        p_batch, wall_batch, cpu_batch = timed(
+            lambda: predict_proba(
+                model, images, batch_size=batch, size=args.size
+            ),
+            args.repeats,
+        )
         same = np.array_equal(p_loop.argmax(1), p_batch.argmax(1))
         assert same, f"batched (batch {batch}) and per-image top-1 tags differ"
         max_diff = max(max_diff, float(np.abs(p_loop - p_batch).max()))
         speedups.append(wall_loop / wall_batch)
-        rows.append(f"| batched (batch {batch}) | {args.n / wall_batch:.1f} | {args.n / cpu_batch:.1f} | "
-                    f"{wall_batch:.2f} | {same} | {speedups[-1]:.1f}× |")
+        rows.append(
+            f"| batched (batch {batch}) | {args.n / wall_batch:.1f} | {args.n / cpu_batch:.1f} | "
+            f"{wall_batch:.2f} | {same} | {speedups[-1]:.1f}× |"
+        )
     speedup = max(speedups)
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -9,6 +9,7 @@ Part 2 (time to 90%): a compact CNN recipe trained on all 60,000 images until th
 test accuracy reaches 0.90; evaluation time is excluded. Writes bench/results/training.md.
 The machine may be shared: the load average is recorded; CPU seconds are the fairer figure.
 """
+
 import argparse
 import os
 import platform
@@ -38,14 +39,17 @@ def since(t):
 
 # ---------------------------------------------------------------- part 1: throughput
 
+
 def course_epoch(model, opt, X_uint8, y, batch_size, seed=0):
     """One epoch the course's way: convert once, batch by index."""
     X, y = to_tensor_images(X_uint8), to_tensor_labels(y)
-    order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
+    order = torch.randperm(
+        len(X), generator=torch.Generator().manual_seed(seed)
+    )
     if model is not None:
         model.train()
     for start in range(0, len(X), batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         xb, yb = X[idx], y[idx]
         if model is None:
             continue
@@ -77,8 +81,12 @@ def naive_epoch(model, opt, X_uint8, y, batch_size, seed=0):
     from torchvision import transforms
 
     ds = PILDataset(X_uint8, y, transforms.Compose([transforms.ToTensor()]))
-    loader = torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=True,
-                                         generator=torch.Generator().manual_seed(seed))
+    loader = torch.utils.data.DataLoader(
+        ds,
+        batch_size=batch_size,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(seed),
+    )
     if model is not None:
         model.train()
     for xb, yb in loader:
@@ -92,25 +100,46 @@ def naive_epoch(model, opt, X_uint8, y, batch_size, seed=0):
 
 def throughput(X, y, batch_size, repeats=2):
     rows = []
-    for label, epoch_fn in [("course loop (tensors, batches by index)", course_epoch),
-                            ("naive loop (PIL Dataset + per-sample ToTensor + DataLoader)", naive_epoch)]:
+    for label, epoch_fn in [
+        ("course loop (tensors, batches by index)", course_epoch),
+        (
+            "naive loop (PIL Dataset + per-sample ToTensor + DataLoader)",
+            naive_epoch,
+        ),
+    ]:
         for with_model in (True, False):
             best = None
             for r in range(repeats):
                 torch.manual_seed(0)
                 model = SmallCNN() if with_model else None
-                opt = torch.optim.Adam(model.parameters(), lr=1e-3) if with_model else None
+                opt = (
+                    torch.optim.Adam(model.parameters(), lr=1e-3)
+                    if with_model
+                    else None
+                )
                 t = clock()
                 epoch_fn(model, opt, X, y, batch_size, seed=r)
                 wall, cpu = since(t)
                 best = (wall, cpu) if best is None or wall < best[0] else best
             what = "training" if with_model else "input pipeline only"
-            rows.append((label, what, best[0], best[1], len(X) / best[0], len(X) / best[1]))
-            print(f"{label[:40]:40s} {what:20s} {len(X) / best[0]:9.0f} img/s wall {len(X) / best[1]:9.0f} img/s CPU")
+            rows.append(
+                (
+                    label,
+                    what,
+                    best[0],
+                    best[1],
+                    len(X) / best[0],
+                    len(X) / best[1],
+                )
+            )
+            print(
+                f"{label[:40]:40s} {what:20s} {len(X) / best[0]:9.0f} img/s wall {len(X) / best[1]:9.0f} img/s CPU"
+            )
     return rows
 
 
 # ---------------------------------------------------------------- part 2: time to 90%
+
 
 class FastCNN(nn.Module):
     """Compact CNN for 28x28: conv -> max-pool -> BN -> ReLU (pooling before the elementwise work)."""
@@ -119,10 +148,20 @@ class FastCNN(nn.Module):
         super().__init__()
         c1, c2, c3 = widths
         self.net = nn.Sequential(
-            nn.Conv2d(1, c1, 3, padding=1, bias=False), nn.MaxPool2d(2), nn.BatchNorm2d(c1), nn.ReLU(),   # 14x14
-            nn.Conv2d(c1, c2, 3, padding=1, bias=False), nn.MaxPool2d(2), nn.BatchNorm2d(c2), nn.ReLU(),  # 7x7
-            nn.Conv2d(c2, c3, 3, padding=1, bias=False), nn.MaxPool2d(2), nn.BatchNorm2d(c3), nn.ReLU(),  # 3x3
-            nn.Flatten(), nn.Linear(c3 * 9, num_classes),
+            nn.Conv2d(1, c1, 3, padding=1, bias=False),
+            nn.MaxPool2d(2),
+            nn.BatchNorm2d(c1),
+            nn.ReLU(),  # 14x14
+            nn.Conv2d(c1, c2, 3, padding=1, bias=False),
+            nn.MaxPool2d(2),
+            nn.BatchNorm2d(c2),
+            nn.ReLU(),  # 7x7
+            nn.Conv2d(c2, c3, 3, padding=1, bias=False),
+            nn.MaxPool2d(2),
+            nn.BatchNorm2d(c3),
+            nn.ReLU(),  # 3x3
+            nn.Flatten(),
+            nn.Linear(c3 * 9, num_classes),
         )
 
     def forward(self, x):
@@ -132,11 +171,25 @@ class FastCNN(nn.Module):
 def accuracy(model, X, y, batch_size=2000):
     model.eval()
     with torch.no_grad():
-        pred = torch.cat([model(X[i:i + batch_size]).argmax(1) for i in range(0, len(X), batch_size)])
+        pred = torch.cat(
+            [
+                model(X[i : i + batch_size]).argmax(1)
+                for i in range(0, len(X), batch_size)
+            ]
+        )
     return float((pred == y).float().mean())
 
 
-def time_to_90(data, widths, epochs, batch_size, lr, target=0.90, evals_per_epoch=4, seed=0):
+def time_to_90(
+    data,
+    widths,
+    epochs,
+    batch_size,
+    lr,
+    target=0.90,
+    evals_per_epoch=4,
+    seed=0,
+):
     """Train FastCNN with Adam + OneCycle; test after every quarter epoch; -> dict of results."""
     torch.manual_seed(seed)
     X, y = to_tensor_images(data.X_train), to_tensor_labels(data.y_train)
@@ -144,8 +197,9 @@ def time_to_90(data, widths, epochs, batch_size, lr, target=0.90, evals_per_epoc
     model = FastCNN(widths)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     steps_per_epoch = int(np.ceil(len(X) / batch_size))
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * steps_per_epoch,
-                                                pct_start=0.25)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=lr, total_steps=epochs * steps_per_epoch, pct_start=0.25
+    )
     gen = torch.Generator().manual_seed(seed)
     train_wall = train_cpu = 0.0
     reached, trace = None, []
@@ -156,7 +210,7 @@ def time_to_90(data, widths, epochs, batch_size, lr, target=0.90, evals_per_epoc
         for start in range(0, len(X), batch_size):
             model.train()
             t = clock()
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             loss = F.cross_entropy(model(X[idx]), y[idx], label_smoothing=0.1)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -168,56 +222,97 @@ def time_to_90(data, widths, epochs, batch_size, lr, target=0.90, evals_per_epoc
             step += 1
             if step % eval_every == 0 or step == epochs * steps_per_epoch:
                 acc = accuracy(model, Xt, yt)
-                trace.append((step / steps_per_epoch, acc, train_wall, train_cpu))
+                trace.append(
+                    (step / steps_per_epoch, acc, train_wall, train_cpu)
+                )
                 if reached is None and acc >= target:
                     reached = trace[-1]
     final = trace[-1]
-    return {"widths": widths, "epochs": epochs, "batch_size": batch_size, "lr": lr, "reached": reached,
-            "final_acc": final[1], "train_wall": final[2], "train_cpu": final[3], "trace": trace}
+    return {
+        "widths": widths,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "lr": lr,
+        "reached": reached,
+        "final_acc": final[1],
+        "train_wall": final[2],
+        "train_cpu": final[3],
+        "trace": trace,
+    }
 
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=6000, help="images per throughput epoch")
+    parser.add_argument(
+        "--images", type=int, default=6000, help="images per throughput epoch"
+    )
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: torch's choice)",
+    )
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-time-to-90", action="store_true")
-    parser.add_argument("--recipes", default="12-24-48:2:512:0.01,16-32-64:2:512:0.01",
-                        help="comma-separated widths:epochs:batch:lr, e.g. 16-32-64:2:512:0.01")
+    parser.add_argument(
+        "--recipes",
+        default="12-24-48:2:512:0.01,16-32-64:2:512:0.01",
+        help="comma-separated widths:epochs:batch:lr, e.g. 16-32-64:2:512:0.01",
+    )
     args = parser.parse_args(argv[1:])
     if args.threads:
         torch.set_num_threads(args.threads)
     load_before = os.getloadavg()
     data = load_fashion_mnist()
-    lines = ["# Training speed on the CPU", "",
-             f"Command: `{' '.join(['.venv/bin/python bench/bench_training.py'] + argv[1:])}`",
-             f"Python {platform.python_version()} · torch {torch.__version__} · {platform.machine()} · "
-             f"{os.cpu_count()} CPUs · torch threads {torch.get_num_threads()} · "
-             f"load average at start {load_before[0]:.1f} (1 min), {load_before[1]:.1f} (5 min)", ""]
+    lines = [
+        "# Training speed on the CPU",
+        "",
+        f"Command: `{' '.join(['.venv/bin/python bench/bench_training.py'] + argv[1:])}`",
+        f"Python {platform.python_version()} · torch {torch.__version__} · {platform.machine()} · "
+        f"{os.cpu_count()} CPUs · torch threads {torch.get_num_threads()} · "
+        f"load average at start {load_before[0]:.1f} (1 min), {load_before[1]:.1f} (5 min)",
+        "",
+    ]
     if not args.skip_throughput:
-        X, y = data.X_train[:args.images], data.y_train[:args.images]
+        X, y = data.X_train[: args.images], data.y_train[: args.images]
         rows = throughput(X, y, args.batch_size)
         course = {r[1]: r for r in rows if r[0].startswith("course")}
         naive = {r[1]: r for r in rows if r[0].startswith("naive")}
-        lines += [f"## 1. Throughput: {args.images} images, batch {args.batch_size}, SmallCNN() (16-32-64), Adam, best of 2", "",
-                  "| loop | what is timed | wall s | CPU s | images/s (wall) | images/s (CPU) |",
-                  "|---|---|---:|---:|---:|---:|"]
-        lines += [f"| {a} | {b} | {c:.2f} | {d:.2f} | {e:.0f} | {f:.0f} |" for a, b, c, d, e, f in rows]
+        lines += [
+            f"## 1. Throughput: {args.images} images, batch {args.batch_size}, SmallCNN() (16-32-64), Adam, best of 2",
+            "",
+            "| loop | what is timed | wall s | CPU s | images/s (wall) | images/s (CPU) |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {a} | {b} | {c:.2f} | {d:.2f} | {e:.0f} | {f:.0f} |"
+            for a, b, c, d, e, f in rows
+        ]
         for what in ("training", "input pipeline only"):
-            lines.append(f"\nSpeed-up of the course loop, {what}: **{naive[what][2] / course[what][2]:.2f}×** (wall), "
-                         f"{naive[what][3] / course[what][3]:.2f}× (CPU).")
-        lines += ["", "Target: 3× for training. On a CPU the convolutions dominate the training time, so the input "
-                  "pipeline (the only part that differs) can at most save its own share; the pipeline alone is where "
-                  "the in-memory loop wins by an order of magnitude. On a GPU, where the model step is fast, that "
-                  "pipeline share becomes the bottleneck of the naive loop (not measured here: no GPU).", ""]
+            lines.append(
+                f"\nSpeed-up of the course loop, {what}: **{naive[what][2] / course[what][2]:.2f}×** (wall), "
+                f"{naive[what][3] / course[what][3]:.2f}× (CPU)."
+            )
+        lines += [
+            "",
+            "Target: 3× for training. On a CPU the convolutions dominate the training time, so the input "
+            "pipeline (the only part that differs) can at most save its own share; the pipeline alone is where "
+            "the in-memory loop wins by an order of magnitude. On a GPU, where the model step is fast, that "
+            "pipeline share becomes the bottleneck of the naive loop (not measured here: no GPU).",
+            "",
+        ]
     if not args.skip_time_to_90:
-        lines += ["## 2. Time to 90% Fashion-MNIST test accuracy (all 60,000 training images, 10,000 test images)", "",
-                  "FastCNN (conv 3x3 → max-pool → BatchNorm → ReLU, three blocks, linear head), Adam + OneCycle, "
-                  "label smoothing 0.1, batches by index from in-memory tensors. Test accuracy checked every "
-                  "quarter epoch; evaluation time excluded from the training seconds.", "",
-                  "| widths | epochs | batch | max lr | reached 0.90 at epoch | train wall s to 0.90 | train CPU s to 0.90 | final test acc | total train wall s | total train CPU s |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "## 2. Time to 90% Fashion-MNIST test accuracy (all 60,000 training images, 10,000 test images)",
+            "",
+            "FastCNN (conv 3x3 → max-pool → BatchNorm → ReLU, three blocks, linear head), Adam + OneCycle, "
+            "label smoothing 0.1, batches by index from in-memory tensors. Test accuracy checked every "
+            "quarter epoch; evaluation time excluded from the training seconds.",
+            "",
+            "| widths | epochs | batch | max lr | reached 0.90 at epoch | train wall s to 0.90 | train CPU s to 0.90 | final test acc | total train wall s | total train CPU s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for recipe in args.recipes.split(","):
             w, e, b, lr = recipe.split(":")
             widths = tuple(int(v) for v in w.split("-"))
@@ -226,18 +321,36 @@ def main(argv):
             at = f"{reached[0]:.2f}" if reached else "not reached"
             tw = f"{reached[2]:.1f}" if reached else "—"
             tc = f"{reached[3]:.1f}" if reached else "—"
-            lines.append(f"| {w} | {e} | {b} | {lr} | {at} | {tw} | {tc} | {r['final_acc']:.4f} | "
-                         f"{r['train_wall']:.1f} | {r['train_cpu']:.1f} |")
-            print(recipe, "reached", reached, "final", r["final_acc"], "trace",
-                  [(round(a, 2), round(b, 4), round(c, 1)) for a, b, c, _ in r["trace"]])
+            lines.append(
+                f"| {w} | {e} | {b} | {lr} | {at} | {tw} | {tc} | {r['final_acc']:.4f} | "
+                f"{r['train_wall']:.1f} | {r['train_cpu']:.1f} |"
+            )
+            print(
+                recipe,
+                "reached",
+                reached,
+                "final",
+                r["final_acc"],
+                "trace",
+                [
+                    (round(a, 2), round(b, 4), round(c, 1))
+                    for a, b, c, _ in r["trace"]
+                ],
+            )
     load_after = os.getloadavg()
     if not args.skip_time_to_90:
-        lines += ["", "Target: ≤ 60 s wall to 0.90 on a quiet 2-core machine. Measured with `--threads 1`: on this "
-                  "shared 2-core machine two torch threads were several times slower than one for these small models "
-                  "(threads wait on each other when another job holds a core); on two truly idle cores two threads "
-                  "may be somewhat faster."]
-    lines += ["", f"Load average at the end: {load_after[0]:.1f} (1 min). On a shared machine wall seconds are "
-              "inflated: wall seconds well above CPU seconds mean other jobs slowed the run."]
+        lines += [
+            "",
+            "Target: ≤ 60 s wall to 0.90 on a quiet 2-core machine. Measured with `--threads 1`: on this "
+            "shared 2-core machine two torch threads were several times slower than one for these small models "
+            "(threads wait on each other when another job holds a core); on two truly idle cores two threads "
+            "may be somewhat faster.",
+        ]
+    lines += [
+        "",
+        f"Load average at the end: {load_after[0]:.1f} (1 min). On a shared machine wall seconds are "
+        "inflated: wall seconds well above CPU seconds mean other jobs slowed the run.",
+    ]
     out = ROOT / "bench" / "results" / "training.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n")

@@ -18,6 +18,7 @@ test images. Methods, as in notebook 07:
 No validation split: epochs are fixed in advance and the test images are only used for the final number.
 Writes bench/results/transfer.md and bench/results/transfer.csv (read by notebook 07).
 """
+
 import argparse
 import copy
 import os
@@ -38,12 +39,19 @@ from helpers.weights import normalisation
 ROOT = Path(__file__).resolve().parent.parent
 OUT_MD = ROOT / "bench" / "results" / "transfer.md"
 OUT_CSV = ROOT / "bench" / "results" / "transfer.csv"
-LAST_STAGE = 6          # timm's EfficientNet-Lite0 has stages blocks[0..6]; "last stage" trains blocks[6:]
+LAST_STAGE = 6  # timm's EfficientNet-Lite0 has stages blocks[0..6]; "last stage" trains blocks[6:]
 
 
 def draw_labelled(data, per_class, seed):
     rng = np.random.default_rng(seed)
-    idx = np.concatenate([rng.choice(np.flatnonzero(data.y_train == k), per_class, replace=False) for k in range(10)])
+    idx = np.concatenate(
+        [
+            rng.choice(
+                np.flatnonzero(data.y_train == k), per_class, replace=False
+            )
+            for k in range(10)
+        ]
+    )
     rng.shuffle(idx)
     return data.X_train[idx], data.y_train[idx]
 
@@ -59,7 +67,12 @@ class Prepare(nn.Module):
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
 
     def forward(self, x):
-        x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False)
+        x = F.interpolate(
+            x,
+            size=(self.size, self.size),
+            mode="bilinear",
+            align_corners=False,
+        )
         return (x.expand(-1, 3, -1, -1) - self.mean) / self.std
 
 
@@ -72,7 +85,7 @@ def trunk_output(cnn, prepare, X, mirror=False, batch_size=100):
     out = []
     with torch.no_grad():
         for s in range(0, len(X), batch_size):
-            x = prepare(as_float(X[s:s + batch_size]))
+            x = prepare(as_float(X[s : s + batch_size]))
             if mirror:
                 x = x.flip(-1)
             x = cnn.bn1(cnn.conv_stem(x))
@@ -83,8 +96,14 @@ def trunk_output(cnn, prepare, X, mirror=False, batch_size=100):
 
 
 def tail_of(cnn, num_classes=10):
-    return nn.Sequential(*copy.deepcopy(cnn.blocks[LAST_STAGE:]), copy.deepcopy(cnn.conv_head), copy.deepcopy(cnn.bn2),
-                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cnn.num_features, num_classes))
+    return nn.Sequential(
+        *copy.deepcopy(cnn.blocks[LAST_STAGE:]),
+        copy.deepcopy(cnn.conv_head),
+        copy.deepcopy(cnn.bn2),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(cnn.num_features, num_classes),
+    )
 
 
 def run_probe(cnn, T_few, y_few, T_test, y_test, seed):
@@ -102,10 +121,25 @@ def run_probe(cnn, T_few, y_few, T_test, y_test, seed):
         loss.backward()
         opt.step()
     with torch.no_grad():
-        return float((probe((F_test - mu) / sd).argmax(1) == torch.from_numpy(y_test)).float().mean())
+        return float(
+            (probe((F_test - mu) / sd).argmax(1) == torch.from_numpy(y_test))
+            .float()
+            .mean()
+        )
 
 
-def run_last_stage(cnn, T_few, T_mirror, y_few, T_test, y_test, epochs, seed, lr=3e-4, batch_size=32):
+def run_last_stage(
+    cnn,
+    T_few,
+    T_mirror,
+    y_few,
+    T_test,
+    y_test,
+    epochs,
+    seed,
+    lr=3e-4,
+    batch_size=32,
+):
     torch.manual_seed(seed)
     model = tail_of(cnn)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -117,14 +151,19 @@ def run_last_stage(cnn, T_few, T_mirror, y_few, T_test, y_test, epochs, seed, lr
         feats = torch.where(flip[:, None, None, None], T_mirror, T_few)
         order = torch.randperm(len(feats), generator=gen)
         for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
+            idx = order[s : s + batch_size]
             loss = F.cross_entropy(model(feats[idx]), y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
     model.eval()
     with torch.no_grad():
-        pred = torch.cat([model(T_test[s:s + 500]).argmax(1) for s in range(0, len(T_test), 500)])
+        pred = torch.cat(
+            [
+                model(T_test[s : s + 500]).argmax(1)
+                for s in range(0, len(T_test), 500)
+            ]
+        )
     return float((pred == torch.from_numpy(y_test)).float().mean())
 
 
@@ -134,16 +173,40 @@ def run_whole(cnn, size, X_few, y_few, X_test, y_test, epochs, seed, lr):
     net.reset_classifier(10)
     model = nn.Sequential(Prepare(cnn, size), net)
     model.num_classes = 10
-    fit(model, X_few, y_few, X_test[:10], y_test[:10], epochs=epochs, lr=lr, batch_size=32, augment=flip_and_shift,
-        restore_best=False, seed=seed, device="cpu")       # 10 test images only to satisfy fit; never used to pick
+    fit(
+        model,
+        X_few,
+        y_few,
+        X_test[:10],
+        y_test[:10],
+        epochs=epochs,
+        lr=lr,
+        batch_size=32,
+        augment=flip_and_shift,
+        restore_best=False,
+        seed=seed,
+        device="cpu",
+    )  # 10 test images only to satisfy fit; never used to pick
     return evaluate(model, X_test, y_test, device="cpu", batch_size=100)
 
 
 def run_scratch(X_few, y_few, X_test, y_test, seed):
     torch.manual_seed(seed)
     model = SmallCNN(channels=(8, 16, 32), dropout=0.25)
-    fit(model, X_few, y_few, X_test[:10], y_test[:10], epochs=15, lr=3e-3, batch_size=32, augment=flip_and_shift,
-        restore_best=False, seed=seed, device="cpu")
+    fit(
+        model,
+        X_few,
+        y_few,
+        X_test[:10],
+        y_test[:10],
+        epochs=15,
+        lr=3e-3,
+        batch_size=32,
+        augment=flip_and_shift,
+        restore_best=False,
+        seed=seed,
+        device="cpu",
+    )
     return evaluate(model, X_test, y_test, device="cpu")
 
 
@@ -157,8 +220,11 @@ def main(argv=None):
     ap.add_argument("--whole-epochs", type=int, default=4)
     ap.add_argument("--whole-lr", type=float, default=1e-4)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--methods", default="probe,last,scratch,whole",
-                    help="which rows to (re)compute; with fewer than all, rows of the others are kept from the csv")
+    ap.add_argument(
+        "--methods",
+        default="probe,last,scratch,whole",
+        help="which rows to (re)compute; with fewer than all, rows of the others are kept from the csv",
+    )
     args = ap.parse_args(argv)
     methods = set(args.methods.split(","))
     torch.set_num_threads(args.threads)
@@ -167,50 +233,116 @@ def main(argv=None):
     data = load_fashion_mnist(verbose=False)
     cnn = load_imagenet_cnn(verbose=False).eval()
     prepare = Prepare(cnn, args.size)
-    X_test, y_test = data.X_test[:args.test], data.y_test[:args.test]
-    T_test = trunk_output(cnn, prepare, X_test) if methods & {"probe", "last"} else None
+    X_test, y_test = data.X_test[: args.test], data.y_test[: args.test]
+    T_test = (
+        trunk_output(cnn, prepare, X_test)
+        if methods & {"probe", "last"}
+        else None
+    )
     rows = []
 
     def record(method, seed, acc, t0, epochs, lr):
-        row = dict(method=method, data_seed=seed, labelled=10 * args.per_class, size=args.size, epochs=epochs,
-                   lr=lr, test_images=args.test, test_acc=round(acc, 4), seconds=round(time.perf_counter() - t0, 1))
+        row = dict(
+            method=method,
+            data_seed=seed,
+            labelled=10 * args.per_class,
+            size=args.size,
+            epochs=epochs,
+            lr=lr,
+            test_images=args.test,
+            test_acc=round(acc, 4),
+            seconds=round(time.perf_counter() - t0, 1),
+        )
         rows.append(row)
         print(row, flush=True)
 
     for seed in [int(s) for s in args.data_seeds.split(",")]:
         X_few, y_few = draw_labelled(data, args.per_class, seed)
         if methods & {"probe", "last"}:
-            T_few, T_mirror = trunk_output(cnn, prepare, X_few), trunk_output(cnn, prepare, X_few, mirror=True)
+            T_few, T_mirror = (
+                trunk_output(cnn, prepare, X_few),
+                trunk_output(cnn, prepare, X_few, mirror=True),
+            )
         if "probe" in methods:
             t0 = time.perf_counter()
-            record("linear probe (frozen network)", seed, run_probe(cnn, T_few, y_few, T_test, y_test, seed), t0,
-                   "300 steps", 1e-3)
+            record(
+                "linear probe (frozen network)",
+                seed,
+                run_probe(cnn, T_few, y_few, T_test, y_test, seed),
+                t0,
+                "300 steps",
+                1e-3,
+            )
         if "last" in methods:
             t0 = time.perf_counter()
-            record("fine-tune the last stage", seed,
-                   run_last_stage(cnn, T_few, T_mirror, y_few, T_test, y_test, args.epochs, seed), t0, args.epochs, 3e-4)
+            record(
+                "fine-tune the last stage",
+                seed,
+                run_last_stage(
+                    cnn,
+                    T_few,
+                    T_mirror,
+                    y_few,
+                    T_test,
+                    y_test,
+                    args.epochs,
+                    seed,
+                ),
+                t0,
+                args.epochs,
+                3e-4,
+            )
         if "scratch" in methods:
             t0 = time.perf_counter()
-            record("SmallCNN from scratch", seed, run_scratch(X_few, y_few, X_test, y_test, seed), t0, 15, 3e-3)
+            record(
+                "SmallCNN from scratch",
+                seed,
+                run_scratch(X_few, y_few, X_test, y_test, seed),
+                t0,
+                15,
+                3e-3,
+            )
         if "whole" in methods and seed == 0 and args.whole_epochs:
             t0 = time.perf_counter()
-            record("fine-tune the whole network", seed,
-                   run_whole(cnn, args.size, X_few, y_few, X_test, y_test, args.whole_epochs, seed, args.whole_lr),
-                   t0, args.whole_epochs, args.whole_lr)
+            record(
+                "fine-tune the whole network",
+                seed,
+                run_whole(
+                    cnn,
+                    args.size,
+                    X_few,
+                    y_few,
+                    X_test,
+                    y_test,
+                    args.whole_epochs,
+                    seed,
+                    args.whole_lr,
+                ),
+                t0,
+                args.whole_epochs,
+                args.whole_lr,
+            )
 
     import pandas as pd
 
     df = pd.DataFrame(rows)
-    if methods != {"probe", "last", "scratch", "whole"} and OUT_CSV.is_file():   # keep the other methods' rows
+    if (
+        methods != {"probe", "last", "scratch", "whole"} and OUT_CSV.is_file()
+    ):  # keep the other methods' rows
         old = pd.read_csv(OUT_CSV)
         old = old[~old["method"].isin(df["method"].unique())]
         df = pd.concat([old, df], ignore_index=True)
         rows = df.to_dict("records")
     df.to_csv(OUT_CSV, index=False)
-    summary = df.groupby("method", sort=False)["test_acc"].agg(["mean", "min", "max", "count"])
-    cmd = "python bench/bench_transfer.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    summary = df.groupby("method", sort=False)["test_acc"].agg(
+        ["mean", "min", "max", "count"]
+    )
+    cmd = "python bench/bench_transfer.py " + " ".join(
+        argv if argv is not None else sys.argv[1:]
+    )
     lines = [
-        "# Transfer learning on few labels: linear probe vs fine-tuning vs from scratch (notebook 07)", "",
+        "# Transfer learning on few labels: linear probe vs fine-tuning vs from scratch (notebook 07)",
+        "",
         f"Command: `{cmd.strip()}`  ",
         f"Python {platform.python_version()} · torch {torch.__version__} · {os.cpu_count()} CPUs · torch threads "
         f"{args.threads} · load average at start {load[0]:.1f} (shared machine) · total {time.perf_counter() - t_all:.0f} s",
@@ -219,15 +351,25 @@ def main(argv=None):
         f"seed 0 is notebook 07's draw), EfficientNet-Lite0 input {args.size}×{args.size} px, tested on the first "
         f"{args.test} test images. Recipes: see the docstring of bench/bench_transfer.py (the notebook's, run longer).",
         "",
-        "| method | data seed | epochs | learning rate | test accuracy | seconds |", "|---|---:|---:|---:|---:|---:|",
+        "| method | data seed | epochs | learning rate | test accuracy | seconds |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['method']} | {r['data_seed']} | {r['epochs']} | {r.get('lr', '')} | {r['test_acc']:.3f} "
-                     f"| {r['seconds']:.0f} |")
-    lines += ["", "Mean over data seeds (min–max):", "", "| method | runs | test accuracy, mean | min | max |",
-              "|---|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {r['method']} | {r['data_seed']} | {r['epochs']} | {r.get('lr', '')} | {r['test_acc']:.3f} "
+            f"| {r['seconds']:.0f} |"
+        )
+    lines += [
+        "",
+        "Mean over data seeds (min–max):",
+        "",
+        "| method | runs | test accuracy, mean | min | max |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for method, s in summary.iterrows():
-        lines.append(f"| {method} | {int(s['count'])} | {s['mean']:.3f} | {s['min']:.3f} | {s['max']:.3f} |")
+        lines.append(
+            f"| {method} | {int(s['count'])} | {s['mean']:.3f} | {s['min']:.3f} | {s['max']:.3f} |"
+        )
     OUT_MD.write_text("\n".join(lines) + "\n")
     print(OUT_MD.read_text())
     return 0

@@ -12,6 +12,7 @@ It writes bench/results/weight_convention.md.
 
 Usage (from the course root):  .venv/bin/python -m bench.bench_weight_convention [--train-per-class 30] [--test 1000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,12 @@ PHOTOS = ("chelsea", "coffee", "rocket", "astronaut")
 
 def balanced_split(y, per_class, n_test, seed):
     rng = np.random.default_rng(seed)
-    train = np.concatenate([rng.choice(np.flatnonzero(y == c), per_class, replace=False) for c in np.unique(y)])
+    train = np.concatenate(
+        [
+            rng.choice(np.flatnonzero(y == c), per_class, replace=False)
+            for c in np.unique(y)
+        ]
+    )
     rest = np.setdiff1d(np.arange(len(y)), train)
     return train, rng.choice(rest, n_test, replace=False)
 
@@ -51,8 +57,12 @@ def main(argv=None) -> int:
     torch.set_num_threads(2)
 
     fm = load_fashion_mnist(verbose=False)
-    train, test = balanced_split(fm.y_test, args.train_per_class, args.test, args.seed)
-    X = fm.X_test  # both splits from the official test set: no overlap by construction
+    train, test = balanced_split(
+        fm.y_test, args.train_per_class, args.test, args.seed
+    )
+    X = (
+        fm.X_test
+    )  # both splits from the official test set: no overlap by construction
     names = imagenet_class_names()
     photos = [load_photo(p, verbose=False) for p in PHOTOS]
 
@@ -61,19 +71,30 @@ def main(argv=None) -> int:
         model = load_imagenet_cnn(convention=conv, verbose=False)
         for size in args.sizes:
             t0 = time.perf_counter()
-            feats, _ = features_and_proba(model, list(X[np.concatenate([train, test])]), size=size,
-                                          crop_pct=1.0)
+            feats, _ = features_and_proba(
+                model,
+                list(X[np.concatenate([train, test])]),
+                size=size,
+                crop_pct=1.0,
+            )
             secs = time.perf_counter() - t0
-            f_train, f_test = feats[: len(train)], feats[len(train):]
-            probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=0.1))
+            f_train, f_test = feats[: len(train)], feats[len(train) :]
+            probe = make_pipeline(
+                StandardScaler(), LogisticRegression(max_iter=2000, C=0.1)
+            )
             probe.fit(f_train, fm.y_test[train])
             acc = probe.score(f_test, fm.y_test[test])
             probe_rows.append((conv, size, acc, secs))
-            print(f"{conv:12s} {size:4d} px  probe accuracy {acc:.3f}  ({secs:.1f} s features)", flush=True)
+            print(
+                f"{conv:12s} {size:4d} px  probe accuracy {acc:.3f}  ({secs:.1f} s features)",
+                flush=True,
+            )
         _, proba = features_and_proba(model, photos)
         for photo, row in zip(PHOTOS, proba):
             top = np.argsort(-row)[:2]
-            tag_rows.append((conv, photo, [(names[j], float(row[j])) for j in top]))
+            tag_rows.append(
+                (conv, photo, [(names[j], float(row[j])) for j in top])
+            )
 
     lines = [
         "# EfficientNet-Lite0 weights: which architecture and normalisation?",
@@ -84,16 +105,31 @@ def main(argv=None) -> int:
         f"{args.train_per_class} labelled Fashion-MNIST images per class, {args.test} test images, the same for both.",
         "Icons are resized whole (no crop), grey repeated to 3 channels.",
         "",
-        "| convention | architecture | normalisation | " + " | ".join(f"{s} px" for s in args.sizes) + " |",
+        "| convention | architecture | normalisation | "
+        + " | ".join(f"{s} px" for s in args.sizes)
+        + " |",
         "|---|---|---|" + "---:|" * len(args.sizes),
     ]
     for conv, spec in CONVENTIONS.items():
         accs = [f"{a:.3f}" for c, s, a, _ in probe_rows if c == conv]
-        lines.append(f"| {conv} | `{spec['arch']}` | mean {spec['mean']}, std {spec['std']} | " + " | ".join(accs) + " |")
-    lines += ["", "Top-2 tags of the sample photos (224 px, centre crop 0.875):", "",
-              "| convention | photo | top-1 | top-2 |", "|---|---|---|---|"]
+        lines.append(
+            f"| {conv} | `{spec['arch']}` | mean {spec['mean']}, std {spec['std']} | "
+            + " | ".join(accs)
+            + " |"
+        )
+    lines += [
+        "",
+        "Top-2 tags of the sample photos (224 px, centre crop 0.875):",
+        "",
+        "| convention | photo | top-1 | top-2 |",
+        "|---|---|---|---|",
+    ]
     for conv, photo, tops in tag_rows:
-        lines.append(f"| {conv} | {photo} | " + " | ".join(f"{n} {p:.2f}" for n, p in tops) + " |")
+        lines.append(
+            f"| {conv} | {photo} | "
+            + " | ".join(f"{n} {p:.2f}" for n, p in tops)
+            + " |"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -3,17 +3,39 @@
 Importing this package prints nothing and changes no settings; heavy libraries (torch,
 matplotlib, timm) are imported only inside the functions that need them.
 """
-from .data import FashionMNIST, load_county_table, load_digits, load_face_patches, load_fashion_mnist, load_photo
-from .sources import ResourceNotFoundError, cache_dir
+
+from .data import (
+    FashionMNIST,
+    load_county_table,
+    load_digits,
+    load_face_patches,
+    load_fashion_mnist,
+    load_photo,
+)
 from .device import choose_device, seed_everything
 from .display import show_images, show_with_histogram, sliders
 from .exercises import check
+from .sources import ResourceNotFoundError, cache_dir
 from .validate import check_image, check_image_batch
 from .weights import imagenet_class_names, load_imagenet_cnn
 
 __all__ = [
-    "FashionMNIST", "ResourceNotFoundError", "cache_dir", "check", "check_image", "check_image_batch",
-    "choose_device", "imagenet_class_names", "load_county_table", "load_digits", "load_face_patches",
-    "load_fashion_mnist", "load_imagenet_cnn", "load_photo", "seed_everything", "show_images",
-    "show_with_histogram", "sliders",
+    "FashionMNIST",
+    "ResourceNotFoundError",
+    "cache_dir",
+    "check",
+    "check_image",
+    "check_image_batch",
+    "choose_device",
+    "imagenet_class_names",
+    "load_county_table",
+    "load_digits",
+    "load_face_patches",
+    "load_fashion_mnist",
+    "load_imagenet_cnn",
+    "load_photo",
+    "seed_everything",
+    "show_images",
+    "show_with_histogram",
+    "sliders",
 ]

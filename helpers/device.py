@@ -1,4 +1,5 @@
 """Device choice and seeding for the deep-learning notebooks."""
+
 from __future__ import annotations
 
 import random
@@ -13,14 +14,23 @@ def choose_device(prefer: str = "auto", verbose: bool = True):
     import torch
 
     if not isinstance(prefer, str) or prefer.lower() not in _DEVICES:
-        raise ValueError(f"device {prefer!r} is not one of {', '.join(_DEVICES)}")
+        raise ValueError(
+            f"device {prefer!r} is not one of {', '.join(_DEVICES)}"
+        )
     prefer = prefer.lower()
     has_cuda = torch.cuda.is_available()
-    has_mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    has_mps = (
+        getattr(torch.backends, "mps", None) is not None
+        and torch.backends.mps.is_available()
+    )
     if prefer == "cuda" and not has_cuda:
-        raise ValueError("device 'cuda' was asked for but no CUDA GPU is visible; use DEVICE='auto' or 'cpu'")
+        raise ValueError(
+            "device 'cuda' was asked for but no CUDA GPU is visible; use DEVICE='auto' or 'cpu'"
+        )
     if prefer == "mps" and not has_mps:
-        raise ValueError("device 'mps' was asked for but Apple MPS is not available; use DEVICE='auto' or 'cpu'")
+        raise ValueError(
+            "device 'mps' was asked for but Apple MPS is not available; use DEVICE='auto' or 'cpu'"
+        )
     if prefer == "auto":
         prefer = "cuda" if has_cuda else "mps" if has_mps else "cpu"
     device = torch.device(prefer)
@@ -37,7 +47,11 @@ def choose_device(prefer: str = "auto", verbose: bool = True):
 
 def seed_everything(seed: int) -> np.random.Generator:
     """Seed Python, NumPy and (if installed) torch; return a NumPy Generator seeded the same way."""
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+    if (
+        not isinstance(seed, (int, np.integer))
+        or isinstance(seed, bool)
+        or seed < 0
+    ):
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)

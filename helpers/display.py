@@ -4,6 +4,7 @@ Nothing happens on import; each drawing function takes ax/axes=None and returns 
 Images are drawn in their data range (uint8: 0-255, float: 0-1) unless stretching is asked for,
 and course colours are colour-blind safe (Okabe-Ito; no red against green).
 """
+
 from __future__ import annotations
 
 import os
@@ -12,10 +13,17 @@ import numpy as np
 
 from .validate import check_image
 
-# Okabe & Ito (2008) colour-blind-safe palette: use these for lines, boxes and regions in course figures.
+# Okabe & Ito (2008) colour-blind-safe palette: use these for lines, boxes and regions in course
+# figures.
 OKABE_ITO = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
 }
 
 
@@ -25,8 +33,15 @@ def data_range(img) -> tuple[float, float]:
     return (0.0, 255.0) if img.dtype == np.uint8 else (0.0, 1.0)
 
 
-def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: str = "gray", axes=None,
-                stretch: bool = False):
+def show_images(
+    images,
+    titles=None,
+    ncols: int = 4,
+    size: float = 2.5,
+    cmap: str = "gray",
+    axes=None,
+    stretch: bool = False,
+):
     """Draw images (list of arrays, or (N, H, W[, C]) array) in a grid -> array of Axes.
 
     Each image is shown in its data range (uint8 0-255, float 0-1), so a dark photo looks dark.
@@ -37,9 +52,13 @@ def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: st
 
     images = list(images)
     if not images:
-        raise ValueError("show_images got no images; pass a list with at least one image")
+        raise ValueError(
+            "show_images got no images; pass a list with at least one image"
+        )
     if titles is not None and len(titles) != len(images):
-        raise ValueError(f"got {len(titles)} titles for {len(images)} images; pass one title per image")
+        raise ValueError(
+            f"got {len(titles)} titles for {len(images)} images; pass one title per image"
+        )
     for i, img in enumerate(images):
         check_image(np.asarray(img), name=f"images[{i}]")
     if ncols < 1:
@@ -47,8 +66,13 @@ def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: st
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     if axes is None:
-        _, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False,
-                               layout="constrained")
+        _, axes = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(size * ncols, size * nrows),
+            squeeze=False,
+            layout="constrained",
+        )
     axes = np.atleast_1d(np.asarray(axes)).ravel()
     if len(axes) < len(images):
         raise ValueError(f"got {len(axes)} axes for {len(images)} images")
@@ -59,13 +83,21 @@ def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: st
             vmin, vmax = data_range(img)
             if stretch:
                 lo, hi = float(img.min()), float(img.max())
-                shown = (img.astype(np.float64) - lo) / (hi - lo) if hi > lo else np.zeros(img.shape)
-                if shown.ndim == 3:   # RGB(A): imshow ignores vmin/vmax, so rescale the values themselves
+                shown = (
+                    (img.astype(np.float64) - lo) / (hi - lo)
+                    if hi > lo
+                    else np.zeros(img.shape)
+                )
+                if (
+                    shown.ndim == 3
+                ):  # RGB(A): imshow ignores vmin/vmax, so rescale the values themselves
                     img, vmin, vmax = shown, 0.0, 1.0
                 else:
                     vmin, vmax = lo, hi if hi > lo else lo + 1
             if img.ndim == 2 or img.shape[2] == 1:
-                ax.imshow(img.reshape(img.shape[:2]), cmap=cmap, vmin=vmin, vmax=vmax)
+                ax.imshow(
+                    img.reshape(img.shape[:2]), cmap=cmap, vmin=vmin, vmax=vmax
+                )
             else:
                 ax.imshow(img)
             title = "" if titles is None else str(titles[k])
@@ -78,33 +110,52 @@ def show_images(images, titles=None, ncols: int = 4, size: float = 2.5, cmap: st
 
 # Channel curves: the channel's own hue, but blue/orange-safe shades and distinct line styles so the
 # three stay apart for colour-blind readers too.
-_CHANNEL_STYLES = (("red", "#D55E00", "-"), ("green", "#009E73", "--"), ("blue", "#0072B2", ":"))
+_CHANNEL_STYLES = (
+    ("red", "#D55E00", "-"),
+    ("green", "#009E73", "--"),
+    ("blue", "#0072B2", ":"),
+)
 
 
-def show_with_histogram(img, bins: int = 256, axes=None, title: str | None = None):
+def show_with_histogram(
+    img, bins: int = 256, axes=None, title: str | None = None
+):
     """Draw an image (in its data range) beside its intensity histogram (gray, or one curve per RGB channel) -> (ax_img, ax_hist)."""
     import matplotlib.pyplot as plt
 
     img = check_image(img, channels="gray_or_rgb")
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [1, 1.4]},
-                               layout="constrained")
+        _, axes = plt.subplots(
+            1,
+            2,
+            figsize=(9, 3.2),
+            gridspec_kw={"width_ratios": [1, 1.4]},
+            layout="constrained",
+        )
     ax_img, ax_hist = axes
     is_gray = img.ndim == 2 or img.shape[2] == 1
     vmin, vmax = data_range(img)
     if is_gray:
-        ax_img.imshow(img.reshape(img.shape[:2]), cmap="gray", vmin=vmin, vmax=vmax)
+        ax_img.imshow(
+            img.reshape(img.shape[:2]), cmap="gray", vmin=vmin, vmax=vmax
+        )
     else:
         ax_img.imshow(img)
     ax_img.axis("off")
     if title:
         ax_img.set_title(title)
     hi = vmax
-    planes = [img.reshape(img.shape[0], img.shape[1])] if is_gray else [img[..., c] for c in range(3)]
+    planes = (
+        [img.reshape(img.shape[0], img.shape[1])]
+        if is_gray
+        else [img[..., c] for c in range(3)]
+    )
     styles = [("gray", "black", "-")] if is_gray else _CHANNEL_STYLES
     for plane, (name, colour, ls) in zip(planes, styles):
         counts, edges = np.histogram(plane, bins=bins, range=(0, hi))
-        ax_hist.plot(edges[:-1], counts, color=colour, ls=ls, lw=1.2, label=name)
+        ax_hist.plot(
+            edges[:-1], counts, color=colour, ls=ls, lw=1.2, label=name
+        )
     if not is_gray:
         ax_hist.legend(fontsize=8)
     ax_hist.set_xlabel("intensity" + (" (0-255)" if hi == 255 else " (0-1)"))
@@ -143,10 +194,14 @@ def sliders(draw, **controls):
     params = inspect.signature(draw).parameters
     for name in controls:
         if name not in params:
-            raise ValueError(f"sliders: {draw.__name__}() has no argument {name!r}; its arguments are {list(params)}")
+            raise ValueError(
+                f"sliders: {draw.__name__}() has no argument {name!r}; its arguments are {list(params)}"
+            )
         if params[name].default is inspect.Parameter.empty:
-            raise ValueError(f"sliders: give {draw.__name__}() a default for {name!r} (the value drawn first), "
-                             f"e.g. def {draw.__name__}({name}=...)")
+            raise ValueError(
+                f"sliders: give {draw.__name__}() a default for {name!r} (the value drawn first), "
+                f"e.g. def {draw.__name__}({name}=...)"
+            )
     if not live_frontend():
         return draw()
     from ipywidgets import interact

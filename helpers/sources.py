@@ -4,12 +4,13 @@
 one ``ResourceNotFoundError`` naming every source it tried and how to fix each. The data loaders
 (helpers.data) and the weight loaders (helpers.weights) are built on it.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -36,7 +37,9 @@ class Source:
 
 def cache_dir(create: bool = True) -> Path:
     """Return the course cache folder ($IMAGES_AS_DATA_CACHE, else <course>/.cache)."""
-    path = Path(os.environ.get(CACHE_ENV) or PROJECT_ROOT / ".cache").expanduser()
+    path = Path(
+        os.environ.get(CACHE_ENV) or PROJECT_ROOT / ".cache"
+    ).expanduser()
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path
@@ -52,7 +55,12 @@ def pretty_path(path) -> str:
             continue
     if os.environ.get(CACHE_ENV):
         try:
-            return str(Path("$" + CACHE_ENV) / path.resolve().relative_to(Path(os.environ[CACHE_ENV]).resolve()))
+            return str(
+                Path("$" + CACHE_ENV)
+                / path.resolve().relative_to(
+                    Path(os.environ[CACHE_ENV]).resolve()
+                )
+            )
         except ValueError:
             pass
     return str(path)
@@ -65,11 +73,14 @@ def resolve(resource: str, sources: list[Source], verbose: bool = True):
         try:
             value = src.fetch()
         except SourceUnavailable as exc:
-            tried.append(f"  {len(tried) + 1}. {src.kind} ({src.label}): {exc}\n     fix: {src.how_to_fix}")
+            tried.append(
+                f"  {len(tried) + 1}. {src.kind} ({src.label}): {exc}\n     fix: {src.how_to_fix}"
+            )
             continue
         if verbose:
             print(f"{resource}: loaded from {src.kind} source: {src.label}")
         return value
     raise ResourceNotFoundError(
-        f"{resource} could not be loaded from any source. Tried, in order:\n" + "\n".join(tried)
+        f"{resource} could not be loaded from any source. Tried, in order:\n"
+        + "\n".join(tried)
     )

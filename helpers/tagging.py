@@ -4,6 +4,7 @@ Used by 08_autotaggers and later units. Images go in as NumPy arrays, uint8 (0..
 ([0, 1]), gray (H, W) or RGB (H, W, 3), one at a time or as a batch/list; probabilities come
 out as float32 arrays (N, 1000) in the model's class order (helpers.imagenet_class_names()).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,14 +16,20 @@ from .weights import normalisation
 def _as_image_list(images, name: str = "images") -> list[np.ndarray]:
     """One image (H, W) / (H, W, 3), a batch (N, H, W[, 3]) or a list of images -> list of arrays."""
     if isinstance(images, np.ndarray):
-        if images.ndim == 4 or (images.ndim == 3 and images.shape[-1] not in (3, 4)):
-            return list(images)          # a batch: (N, H, W, C) or (N, H, W) gray
-        return [images]                  # one image
+        if images.ndim == 4 or (
+            images.ndim == 3 and images.shape[-1] not in (3, 4)
+        ):
+            return list(images)  # a batch: (N, H, W, C) or (N, H, W) gray
+        return [images]  # one image
     if isinstance(images, (list, tuple)):
         if len(images) == 0:
-            raise ValueError(f"{name} is an empty list; pass at least one image")
+            raise ValueError(
+                f"{name} is an empty list; pass at least one image"
+            )
         return list(images)
-    raise TypeError(f"{name} must be a numpy array or a list of arrays, got {type(images).__name__}")
+    raise TypeError(
+        f"{name} must be a numpy array or a list of arrays, got {type(images).__name__}"
+    )
 
 
 def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
@@ -37,27 +44,45 @@ def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
     import torch
     import torch.nn.functional as F
 
-    if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 16:
-        raise ValueError(f"size={size!r} must be an int of at least 16 (224 is what the model was trained on)")
+    if (
+        not isinstance(size, (int, np.integer))
+        or isinstance(size, bool)
+        or size < 16
+    ):
+        raise ValueError(
+            f"size={size!r} must be an int of at least 16 (224 is what the model was trained on)"
+        )
     if not (isinstance(crop_pct, (int, float)) and 0.5 <= crop_pct <= 1.0):
-        raise ValueError(f"crop_pct={crop_pct!r} must be a number in [0.5, 1.0] (0.875 = timm's default, 1.0 = no crop)")
+        raise ValueError(
+            f"crop_pct={crop_pct!r} must be a number in [0.5, 1.0] (0.875 = timm's default, 1.0 = no crop)"
+        )
     mean, std = normalisation(model)
     mean_t = torch.tensor(mean, dtype=torch.float32).view(3, 1, 1)
     std_t = torch.tensor(std, dtype=torch.float32).view(3, 1, 1)
     out = []
     for i, img in enumerate(_as_image_list(images)):
         img = check_image(img, name=f"images[{i}]", channels="gray_or_rgb")
-        x = torch.from_numpy(np.array(img, dtype=np.float32))   # a copy: read-only inputs are fine
+        x = torch.from_numpy(
+            np.array(img, dtype=np.float32)
+        )  # a copy: read-only inputs are fine
         if img.dtype == np.uint8:
             x = x / 255.0
-        x = x.unsqueeze(-1).expand(*x.shape, 3) if x.ndim == 2 else x   # gray -> 3 channels
-        x = x.permute(2, 0, 1).unsqueeze(0)                               # (1, 3, H, W)
+        x = (
+            x.unsqueeze(-1).expand(*x.shape, 3) if x.ndim == 2 else x
+        )  # gray -> 3 channels
+        x = x.permute(2, 0, 1).unsqueeze(0)  # (1, 3, H, W)
         h, w = x.shape[-2:]
         scale = (size / crop_pct) / min(h, w)
         new_h, new_w = max(size, round(h * scale)), max(size, round(w * scale))
-        x = F.interpolate(x, size=(new_h, new_w), mode="bilinear", align_corners=False, antialias=True)
+        x = F.interpolate(
+            x,
+            size=(new_h, new_w),
+            mode="bilinear",
+            align_corners=False,
+            antialias=True,
+        )
         top, left = (new_h - size) // 2, (new_w - size) // 2
-        x = x[0, :, top:top + size, left:left + size].clamp(0, 1)
+        x = x[0, :, top : top + size, left : left + size].clamp(0, 1)
         out.append((x - mean_t) / std_t)
     return torch.stack(out)
 
@@ -66,16 +91,30 @@ def _model_device(model):
     try:
         return next(model.parameters()).device
     except (StopIteration, AttributeError):
-        raise TypeError(f"model must be a torch module with parameters, got {type(model).__name__}; "
-                        f"use helpers.load_imagenet_cnn()") from None
+        raise TypeError(
+            f"model must be a torch module with parameters, got {type(model).__name__}; "
+            f"use helpers.load_imagenet_cnn()"
+        ) from None
 
 
 def _check_batch_size(batch_size):
-    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size={batch_size!r} must be a positive int, e.g. 32")
+    if (
+        not isinstance(batch_size, (int, np.integer))
+        or isinstance(batch_size, bool)
+        or batch_size < 1
+    ):
+        raise ValueError(
+            f"batch_size={batch_size!r} must be a positive int, e.g. 32"
+        )
 
 
-def features_and_proba(model, images, batch_size: int = 32, size: int = 224, crop_pct: float = 0.875):
+def features_and_proba(
+    model,
+    images,
+    batch_size: int = 32,
+    size: int = 224,
+    crop_pct: float = 0.875,
+):
     """Run the CNN once per batch -> (features float32 (N, D) pooled penultimate layer, proba float32 (N, 1000)).
 
     features are what the classifier head sees (D = 1280 for EfficientNet-Lite0); proba are the
@@ -89,15 +128,28 @@ def features_and_proba(model, images, batch_size: int = 32, size: int = 224, cro
     feats, probs = [], []
     with torch.inference_mode():
         for start in range(0, len(items), batch_size):
-            x = preprocess(items[start:start + batch_size], model, size=size, crop_pct=crop_pct).to(device)
-            pooled = model.forward_head(model.forward_features(x), pre_logits=True)
+            x = preprocess(
+                items[start : start + batch_size],
+                model,
+                size=size,
+                crop_pct=crop_pct,
+            ).to(device)
+            pooled = model.forward_head(
+                model.forward_features(x), pre_logits=True
+            )
             logits = model.get_classifier()(pooled)
             feats.append(pooled.float().cpu().numpy())
             probs.append(torch.softmax(logits.float(), dim=1).cpu().numpy())
     return np.concatenate(feats), np.concatenate(probs)
 
 
-def predict_proba(model, images, batch_size: int = 32, size: int = 224, crop_pct: float = 0.875) -> np.ndarray:
+def predict_proba(
+    model,
+    images,
+    batch_size: int = 32,
+    size: int = 224,
+    crop_pct: float = 0.875,
+) -> np.ndarray:
     """Class probabilities in batches -> float32 array (N, n_classes), rows sum to 1."""
     import torch
 
@@ -107,7 +159,12 @@ def predict_proba(model, images, batch_size: int = 32, size: int = 224, crop_pct
     probs = []
     with torch.inference_mode():
         for start in range(0, len(items), batch_size):
-            x = preprocess(items[start:start + batch_size], model, size=size, crop_pct=crop_pct).to(device)
+            x = preprocess(
+                items[start : start + batch_size],
+                model,
+                size=size,
+                crop_pct=crop_pct,
+            ).to(device)
             probs.append(torch.softmax(model(x).float(), dim=1).cpu().numpy())
     return np.concatenate(probs)
 
@@ -117,28 +174,48 @@ def _check_proba(proba, names):
     if proba.ndim == 1:
         proba = proba[None]
     if proba.ndim != 2 or not np.issubdtype(proba.dtype, np.floating):
-        raise ValueError(f"proba must be a float array (N, n_classes), got shape {proba.shape} dtype {proba.dtype}; "
-                         f"use predict_proba(model, images)")
+        raise ValueError(
+            f"proba must be a float array (N, n_classes), got shape {proba.shape} dtype {proba.dtype}; "
+            f"use predict_proba(model, images)"
+        )
     if len(names) != proba.shape[1]:
-        raise ValueError(f"{len(names)} class names for {proba.shape[1]} probability columns; "
-                         f"pass imagenet_class_names() (or the coarse tag names) in model order")
+        raise ValueError(
+            f"{len(names)} class names for {proba.shape[1]} probability columns; "
+            f"pass imagenet_class_names() (or the coarse tag names) in model order"
+        )
     return proba
 
 
 def top_k_tags(proba, names, k: int = 5) -> list[list[tuple[str, float]]]:
     """proba (N, C) or (C,), names (C) -> per image the k most likely (name, probability), best first."""
     proba = _check_proba(proba, names)
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= proba.shape[1]:
-        raise ValueError(f"k={k!r} must be an int between 1 and {proba.shape[1]}")
+    if (
+        not isinstance(k, (int, np.integer))
+        or isinstance(k, bool)
+        or not 1 <= k <= proba.shape[1]
+    ):
+        raise ValueError(
+            f"k={k!r} must be an int between 1 and {proba.shape[1]}"
+        )
     order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
-    return [[(names[j], float(row[j])) for j in idx] for row, idx in zip(proba, order)]
+    return [
+        [(names[j], float(row[j])) for j in idx]
+        for row, idx in zip(proba, order)
+    ]
 
 
-def tags_over_threshold(proba, names, threshold: float = 0.1, max_tags: int | None = None):
+def tags_over_threshold(
+    proba, names, threshold: float = 0.1, max_tags: int | None = None
+):
     """proba (N, C) or (C,), names (C) -> per image every (name, probability) with probability >= threshold, best first."""
     proba = _check_proba(proba, names)
-    if not isinstance(threshold, (int, float, np.floating)) or not 0 < threshold <= 1:
-        raise ValueError(f"threshold={threshold!r} must be a probability in (0, 1], e.g. 0.1")
+    if (
+        not isinstance(threshold, (int, float, np.floating))
+        or not 0 < threshold <= 1
+    ):
+        raise ValueError(
+            f"threshold={threshold!r} must be a probability in (0, 1], e.g. 0.1"
+        )
     out = []
     for row in proba:
         idx = np.flatnonzero(row >= threshold)
@@ -156,5 +233,8 @@ def coarse_proba(proba, coarse_of_class) -> tuple[np.ndarray, list[str]]:
     proba = _check_proba(proba, coarse_of_class)
     tags = list(dict.fromkeys(coarse_of_class))
     member = np.zeros((len(coarse_of_class), len(tags)), dtype=proba.dtype)
-    member[np.arange(len(coarse_of_class)), [tags.index(t) for t in coarse_of_class]] = 1
+    member[
+        np.arange(len(coarse_of_class)),
+        [tags.index(t) for t in coarse_of_class],
+    ] = 1
     return proba @ member, tags

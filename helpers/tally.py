@@ -13,63 +13,102 @@ Also two small formulas that the notebook teaches and its checkers and tests reu
 ``kappa_from_table`` (Cohen's kappa from a confusion table) and ``rogan_gladen`` (a prevalence
 corrected for a classifier's sensitivity and specificity).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-SHEET_SHAPE = (176, 144)                       # rows, columns in pixels: small enough for a CPU lecture
+SHEET_SHAPE = (
+    176,
+    144,
+)  # rows, columns in pixels: small enough for a CPU lecture
 COLUMNS = ("VOTOS VÁLIDOS", "VOTOS ANULADOS", "VOTOS EN BLANCO")
 MAX_ROWS = 6
 ALTERATIONS = ("erased", "fluid", "overwrite", "repeated")
 DIFFICULTIES = {"easy": 0.2, "medium": 0.5, "hard": 0.8}
 
-_COL_X = (3, 49, 95, 141)                      # x edges of the three columns
-_HEADER_Y = (3, 27)                            # the printed header band
-_ROW_Y = tuple(27 + 24 * k for k in range(MAX_ROWS + 1))   # y edges of the six rows: 27, 51, ..., 171
-_GLYPH_SIZES = (17, 19, 21)                    # MNIST 28x28 resized to this (its 20 px core -> 12..15 px)
-_CHUNK = 256                                   # sheets composed at once (bounds memory, keeps it vectorised)
+_COL_X = (3, 49, 95, 141)  # x edges of the three columns
+_HEADER_Y = (3, 27)  # the printed header band
+_ROW_Y = tuple(
+    27 + 24 * k for k in range(MAX_ROWS + 1)
+)  # y edges of the six rows: 27, 51, ..., 171
+_GLYPH_SIZES = (
+    17,
+    19,
+    21,
+)  # MNIST 28x28 resized to this (its 20 px core -> 12..15 px)
+_CHUNK = 256  # sheets composed at once (bounds memory, keeps it vectorised)
 _BANK: dict = {}
 
 
 # ---------------------------------------------------------------- argument checks
 
+
 def cell_box(row: int, col: int) -> tuple:
     """Pixel box (y0, y1, x0, x1) of a cell of the form: row 0..5 from the top, col 0 = VÁLIDOS, 1, 2."""
     if not (0 <= row < MAX_ROWS and 0 <= col < len(COLUMNS)):
-        raise ValueError(f"cell ({row}, {col}) is not on the form: rows 0..{MAX_ROWS - 1}, columns 0..2")
+        raise ValueError(
+            f"cell ({row}, {col}) is not on the form: rows 0..{MAX_ROWS - 1}, columns 0..2"
+        )
     return _ROW_Y[row], _ROW_Y[row + 1], _COL_X[col], _COL_X[col + 1]
 
 
 def _check_args(n, altered_share, seed, difficulty, kinds):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n={n!r}; give the number of sheets as a positive integer, e.g. n=500")
+        raise ValueError(
+            f"n={n!r}; give the number of sheets as a positive integer, e.g. n=500"
+        )
     if n > 200_000:
-        raise ValueError(f"n={n} sheets would need {n * 176 * 144 / 2**30:.1f} GiB; generate at most 200,000 at once")
-    if isinstance(altered_share, bool) or not isinstance(altered_share, (int, float, np.floating)) \
-            or not 0 <= altered_share <= 1:
-        raise ValueError(f"altered_share={altered_share!r}; give the share of altered sheets as a number in [0, 1], "
-                         f"e.g. 0.3")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed={seed!r}; give a non-negative integer (the same seed gives the same sheets)")
+        raise ValueError(
+            f"n={n} sheets would need {n * 176 * 144 / 2**30:.1f} GiB; generate at most 200,000 at once"
+        )
+    if (
+        isinstance(altered_share, bool)
+        or not isinstance(altered_share, (int, float, np.floating))
+        or not 0 <= altered_share <= 1
+    ):
+        raise ValueError(
+            f"altered_share={altered_share!r}; give the share of altered sheets as a number in [0, 1], "
+            f"e.g. 0.3"
+        )
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, (int, np.integer))
+        or seed < 0
+    ):
+        raise ValueError(
+            f"seed={seed!r}; give a non-negative integer (the same seed gives the same sheets)"
+        )
     if isinstance(difficulty, str):
         if difficulty not in DIFFICULTIES:
-            raise ValueError(f"difficulty={difficulty!r}; use one of {', '.join(map(repr, DIFFICULTIES))} "
-                             f"or a number in [0, 1] (0 = perfect scans, bold alterations)")
+            raise ValueError(
+                f"difficulty={difficulty!r}; use one of {', '.join(map(repr, DIFFICULTIES))} "
+                f"or a number in [0, 1] (0 = perfect scans, bold alterations)"
+            )
         difficulty = DIFFICULTIES[difficulty]
-    elif isinstance(difficulty, bool) or not isinstance(difficulty, (int, float, np.floating)) \
-            or not 0 <= difficulty <= 1:
-        raise ValueError(f"difficulty={difficulty!r}; use a number in [0, 1] or one of "
-                         f"{', '.join(map(repr, DIFFICULTIES))}")
+    elif (
+        isinstance(difficulty, bool)
+        or not isinstance(difficulty, (int, float, np.floating))
+        or not 0 <= difficulty <= 1
+    ):
+        raise ValueError(
+            f"difficulty={difficulty!r}; use a number in [0, 1] or one of "
+            f"{', '.join(map(repr, DIFFICULTIES))}"
+        )
     if isinstance(kinds, str):
         kinds = (kinds,)
     kinds = tuple(kinds)
     bad = [k for k in kinds if k not in ALTERATIONS]
     if bad or not kinds:
-        raise ValueError(f"kinds={kinds!r}: unknown or none {bad}; choose from {ALTERATIONS}")
+        raise ValueError(
+            f"kinds={kinds!r}: unknown or none {bad}; choose from {ALTERATIONS}"
+        )
     return float(difficulty), kinds
 
 
-# ---------------------------------------------------------------- the printed form and the handwriting
+# ---------------------------------------------------------------- the printed form and the
+# handwriting
+
 
 def _form_template() -> np.ndarray:
     """The printed form (lines and headers) as print density in [0, 1], float32 SHEET_SHAPE."""
@@ -77,30 +116,64 @@ def _form_template() -> np.ndarray:
         return _BANK["form"]
     import cv2
 
-    k = 4                                                   # draw 4x larger, then shrink: antialiased print
+    k = 4  # draw 4x larger, then shrink: antialiased print
     H, W = SHEET_SHAPE
     big = np.zeros((H * k, W * k), np.uint8)
     x0, x1 = _COL_X[0] * k, _COL_X[-1] * k
     for y in (_HEADER_Y[0], *_ROW_Y):
-        cv2.line(big, (x0, y * k), (x1, y * k), 255, 3 if y in (_HEADER_Y[0], _ROW_Y[0], _ROW_Y[-1]) else 2)
+        cv2.line(
+            big,
+            (x0, y * k),
+            (x1, y * k),
+            255,
+            3 if y in (_HEADER_Y[0], _ROW_Y[0], _ROW_Y[-1]) else 2,
+        )
     for x in _COL_X:
-        cv2.line(big, (x * k, _HEADER_Y[0] * k), (x * k, _ROW_Y[-1] * k), 255, 3)
+        cv2.line(
+            big, (x * k, _HEADER_Y[0] * k), (x * k, _ROW_Y[-1] * k), 255, 3
+        )
     font = cv2.FONT_HERSHEY_SIMPLEX
     for c, title in enumerate(COLUMNS):
-        words = title.split(" ", 1)                         # "VOTOS" / "VÁLIDOS", ...
+        words = title.split(" ", 1)  # "VOTOS" / "VÁLIDOS", ...
         cx = (_COL_X[c] + _COL_X[c + 1]) * k // 2
         for line, (text, y) in enumerate(zip(words, (12, 23))):
-            plain = text.replace("Á", "A")                  # Hershey fonts have no accents: draw it by hand
-            scale = min(0.95, 0.9 * (_COL_X[1] - _COL_X[0] - 4) * k / cv2.getTextSize(plain, font, 1.0, 2)[0][0])
+            plain = text.replace(
+                "Á", "A"
+            )  # Hershey fonts have no accents: draw it by hand
+            scale = min(
+                0.95,
+                0.9
+                * (_COL_X[1] - _COL_X[0] - 4)
+                * k
+                / cv2.getTextSize(plain, font, 1.0, 2)[0][0],
+            )
             (tw, th), _ = cv2.getTextSize(plain, font, scale, 2)
             org = (cx - tw // 2, y * k)
             cv2.putText(big, plain, org, font, scale, 255, 2, cv2.LINE_AA)
             if "Á" in text:
                 i = text.index("Á")
-                ax = org[0] + cv2.getTextSize(plain[:i], font, scale, 2)[0][0] + cv2.getTextSize("A", font, scale, 2)[0][0] // 2
-                cv2.line(big, (ax, org[1] - th - 3), (ax + 5, org[1] - th - 9), 255, 2, cv2.LINE_AA)
-    form = cv2.resize(big, (W, H), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
-    _BANK["form"] = np.clip(form * 1.6, 0, 1)               # thin lines lose density when shrunk: restore it
+                ax = (
+                    org[0]
+                    + cv2.getTextSize(plain[:i], font, scale, 2)[0][0]
+                    + cv2.getTextSize("A", font, scale, 2)[0][0] // 2
+                )
+                cv2.line(
+                    big,
+                    (ax, org[1] - th - 3),
+                    (ax + 5, org[1] - th - 9),
+                    255,
+                    2,
+                    cv2.LINE_AA,
+                )
+    form = (
+        cv2.resize(big, (W, H), interpolation=cv2.INTER_AREA).astype(
+            np.float32
+        )
+        / 255
+    )
+    _BANK["form"] = np.clip(
+        form * 1.6, 0, 1
+    )  # thin lines lose density when shrunk: restore it
     return _BANK["form"]
 
 
@@ -115,9 +188,14 @@ def _glyph_bank(verbose: bool):
     digits, labels = load_handwritten_digits(verbose=verbose)
     glyphs = {}
     for s in _GLYPH_SIZES:
-        thin = np.stack([cv2.resize(d, (s, s), interpolation=cv2.INTER_AREA) for d in digits])
+        thin = np.stack(
+            [
+                cv2.resize(d, (s, s), interpolation=cv2.INTER_AREA)
+                for d in digits
+            ]
+        )
         thin = np.clip(thin.astype(np.float32) / 255 * 1.3, 0, 1)
-        thick = thin.copy()                                   # a broader pen: grey dilation by one pixel
+        thick = thin.copy()  # a broader pen: grey dilation by one pixel
         thick[:, 1:, :] = np.maximum(thick[:, 1:, :], thin[:, :-1, :])
         thick[:, :, 1:] = np.maximum(thick[:, :, 1:], thick[:, :, :-1])
         glyphs[s] = (thin, thick)
@@ -134,8 +212,12 @@ class _Writer:
         self.size = int(rng.choice(_GLYPH_SIZES))
         self.pen = glyphs[self.size][int(rng.random() < 0.4)]
         self.strength = rng.uniform(0.75, 1.0)
-        self.advance = self.size * rng.uniform(0.5, 0.6)        # distance between digits
-        self.indent = rng.uniform(0.1, 0.9)                     # where in the cell this hand starts numbers
+        self.advance = self.size * rng.uniform(
+            0.5, 0.6
+        )  # distance between digits
+        self.indent = rng.uniform(
+            0.1, 0.9
+        )  # where in the cell this hand starts numbers
 
     def pick(self, number: str) -> list:
         return [int(self.rng.choice(self.by_digit[int(ch)])) for ch in number]
@@ -145,11 +227,29 @@ class _Writer:
         s, rng = self.size, self.rng
         width = self.advance * (n_digits - 1) + s
         room = _COL_X[col + 1] - _COL_X[col] - width - 2
-        x = _COL_X[col] + 1 + max(0.0, room) * self.indent + rng.uniform(-jitter, jitter)
-        y = (_ROW_Y[row] + _ROW_Y[row + 1]) / 2 - s / 2 + rng.uniform(-jitter, jitter) * 0.6
+        x = (
+            _COL_X[col]
+            + 1
+            + max(0.0, room) * self.indent
+            + rng.uniform(-jitter, jitter)
+        )
+        y = (
+            (_ROW_Y[row] + _ROW_Y[row + 1]) / 2
+            - s / 2
+            + rng.uniform(-jitter, jitter) * 0.6
+        )
         return y, x
 
-    def write(self, ink, number: str, row: int, col: int, glyph_ids=None, at=None, strength=None):
+    def write(
+        self,
+        ink,
+        number: str,
+        row: int,
+        col: int,
+        glyph_ids=None,
+        at=None,
+        strength=None,
+    ):
         """Draw the digits of `number` (a string) into ink (H, W); return (glyph ids, (y0, y1, x0, x1) box)."""
         ids = self.pick(number) if glyph_ids is None else glyph_ids
         y, x = self.position(row, col, len(number)) if at is None else at
@@ -159,23 +259,37 @@ class _Writer:
         y0 = min(max(round(y), 0), H - s)
         boxes = []
         for k, gid in enumerate(ids):
-            x0 = min(max(round(x + k * self.advance + self.rng.uniform(-0.7, 0.7)), 0), W - s)
+            x0 = min(
+                max(
+                    round(x + k * self.advance + self.rng.uniform(-0.7, 0.7)),
+                    0,
+                ),
+                W - s,
+            )
             yk = min(max(y0 + round(self.rng.uniform(-0.8, 0.8)), 0), H - s)
-            region = ink[yk:yk + s, x0:x0 + s]
+            region = ink[yk : yk + s, x0 : x0 + s]
             np.maximum(region, self.pen[gid] * strength, out=region)
             boxes.append((yk, yk + s, x0, x0 + s))
         b = np.array(boxes)
-        return ids, (int(b[:, 0].min()), int(b[:, 1].max()), int(b[:, 2].min()), int(b[:, 3].max()))
+        return ids, (
+            int(b[:, 0].min()),
+            int(b[:, 1].max()),
+            int(b[:, 2].min()),
+            int(b[:, 3].max()),
+        )
 
 
 # ---------------------------------------------------------------- numbers on a sheet
+
 
 def _draw_values(rng, n_rows):
     """The numbers of one clean sheet: list of rows [valid, annulled, blank], None = empty cell."""
     rows = []
     for _ in range(n_rows):
         valid = int(np.exp(rng.uniform(0, np.log(400))))
-        annulled = int(rng.geometric(0.15)) - 1 if rng.random() < 0.45 else None
+        annulled = (
+            int(rng.geometric(0.15)) - 1 if rng.random() < 0.45 else None
+        )
         blank = int(rng.integers(0, 10)) if rng.random() < 0.2 else None
         rows.append([valid, annulled, blank])
     return rows
@@ -183,7 +297,11 @@ def _draw_values(rng, n_rows):
 
 def _new_value(rng, old: int) -> int:
     """A plausible fraudulent rewrite: a different, usually larger number of at most three digits."""
-    new = old + int(rng.integers(10, 200)) if rng.random() < 0.8 else max(0, old - int(rng.integers(5, 60)))
+    new = (
+        old + int(rng.integers(10, 200))
+        if rng.random() < 0.8
+        else max(0, old - int(rng.integers(5, 60)))
+    )
     new = min(new, 999)
     return new if new != old else (old + 11) % 1000
 
@@ -198,7 +316,9 @@ def _soft_mask(rng, box, shape, grow=3, sigma=1.0):
     gy0, gy1 = max(0, y0 - grow), min(H, y1 + grow)
     gx0, gx1 = max(0, x0 - grow), min(W, x1 + grow)
     mask[gy0:gy1, gx0:gx1] = 1
-    for _ in range(int(rng.integers(2, 6))):                    # dabs of the brush stick out of the rectangle
+    for _ in range(
+        int(rng.integers(2, 6))
+    ):  # dabs of the brush stick out of the rectangle
         cy, cx = rng.uniform(gy0, gy1), rng.uniform(gx0, gx1)
         cv2.circle(mask, (int(cx), int(cy)), int(rng.integers(2, 5)), 1.0, -1)
     return cv2.GaussianBlur(mask, (0, 0), sigma)
@@ -206,8 +326,16 @@ def _soft_mask(rng, box, shape, grow=3, sigma=1.0):
 
 # ---------------------------------------------------------------- the generator
 
-def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficulty="medium",
-                      kinds=ALTERATIONS, return_clean: bool = False, verbose: bool = True):
+
+def make_tally_sheets(
+    n: int,
+    altered_share: float = 0.3,
+    seed: int = 0,
+    difficulty="medium",
+    kinds=ALTERATIONS,
+    return_clean: bool = False,
+    verbose: bool = True,
+):
     """Generate n scan-like tally sheets -> (images uint8 (n, 176, 144), labels int64 (n,) 1 = altered, metadata).
 
     altered_share: share of altered sheets (exactly round(n * altered_share) of them, at random positions).
@@ -225,7 +353,8 @@ def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficu
     difficulty, kinds = _check_args(n, altered_share, seed, difficulty, kinds)
     import pandas as pd
 
-    # a stream of its own: a notebook's default_rng(seed).permutation(n) must not reproduce the labels' draw
+    # a stream of its own: a notebook's default_rng(seed).permutation(n) must not reproduce the
+    # labels' draw
     rng = np.random.default_rng((seed, 2019))
     glyphs, by_digit = _glyph_bank(verbose)
     form = _form_template()
@@ -234,7 +363,9 @@ def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficu
     labels = np.zeros(n, np.int64)
     labels[rng.permutation(n)[:n_altered]] = 1
     kind_of = np.array(["none"] * n, dtype=object)
-    kind_of[labels == 1] = rng.choice(np.array(kinds, dtype=object), size=n_altered)
+    kind_of[labels == 1] = rng.choice(
+        np.array(kinds, dtype=object), size=n_altered
+    )
 
     images = np.empty((n, H, W), np.uint8)
     clean = np.empty((n, H, W), np.uint8) if return_clean else None
@@ -243,9 +374,13 @@ def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficu
     for start in range(0, n, _CHUNK):
         stop = min(n, start + _CHUNK)
         m = stop - start
-        under = np.zeros((m, H, W), np.float32)      # ink below any correction fluid
-        over = np.zeros((m, H, W), np.float32)       # ink written after the alteration
-        fluid = np.zeros((m, H, W), np.float32)      # correction-fluid cover, 0..1
+        under = np.zeros(
+            (m, H, W), np.float32
+        )  # ink below any correction fluid
+        over = np.zeros(
+            (m, H, W), np.float32
+        )  # ink written after the alteration
+        fluid = np.zeros((m, H, W), np.float32)  # correction-fluid cover, 0..1
         twin_under = np.zeros((m, H, W), np.float32)  # the clean twin's ink
         white = np.zeros(m, np.float32)
         for j in range(m):
@@ -270,64 +405,117 @@ def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficu
                 if kind == "overwrite":
                     k = int(rng.integers(0, len(str(old))))
                     digits = list(str(old))
-                    new_digit = str((int(digits[k]) + int(rng.integers(1, 10))) % 10)
-                    if k == 0 and new_digit == "0" and len(digits) > 1:   # no leading zero
+                    new_digit = str(
+                        (int(digits[k]) + int(rng.integers(1, 10))) % 10
+                    )
+                    if (
+                        k == 0 and new_digit == "0" and len(digits) > 1
+                    ):  # no leading zero
                         new_digit = str(int(digits[0]) % 9 + 1)
                     gid = int(rng.choice(by_digit[int(new_digit)]))
                     y0, y1, x0, x1 = box
                     x = x0 + k * writer.advance + rng.uniform(-1, 1)
-                    writer.write(over[j], new_digit, r, 0, glyph_ids=[gid], at=(y0 + rng.uniform(-1, 1), x),
-                                 strength=min(1.0, writer.strength + 0.1))
+                    writer.write(
+                        over[j],
+                        new_digit,
+                        r,
+                        0,
+                        glyph_ids=[gid],
+                        at=(y0 + rng.uniform(-1, 1), x),
+                        strength=min(1.0, writer.strength + 0.1),
+                    )
                     digits[k] = new_digit
                     values[r][0] = int("".join(digits))
                 else:
                     new = _new_value(rng, old)
                     values[r][0] = new
                     if kind == "erased":
-                        # erase: the old number fades to a faint residue, the rubbed paper is smudged grey
-                        residue = rng.uniform(0.3, 0.6) * (1 - 0.5 * difficulty)
+                        # erase: the old number fades to a faint residue, the rubbed paper is
+                        # smudged grey
+                        residue = rng.uniform(0.3, 0.6) * (
+                            1 - 0.5 * difficulty
+                        )
                         cell = np.zeros((H, W), np.float32)
-                        cell[box[0]:box[1], box[2]:box[3]] = 1
-                        under[j] -= np.where(cell > 0, twin_under[j] * (1 - residue), 0)
-                        smudge = rng.uniform(0.05, 0.12) * (1 - 0.5 * difficulty)
+                        cell[box[0] : box[1], box[2] : box[3]] = 1
+                        under[j] -= np.where(
+                            cell > 0, twin_under[j] * (1 - residue), 0
+                        )
+                        smudge = rng.uniform(0.05, 0.12) * (
+                            1 - 0.5 * difficulty
+                        )
                         import cv2
-                        under[j] = np.maximum(under[j], cv2.GaussianBlur(cell, (0, 0), 2.0) * smudge)
+
+                        under[j] = np.maximum(
+                            under[j],
+                            cv2.GaussianBlur(cell, (0, 0), 2.0) * smudge,
+                        )
                     else:
-                        fluid[j] = _soft_mask(rng, box, (H, W)) * rng.uniform(0.9, 1.0)
-                        white[j] = rng.uniform(0.5, 1.0) * (1 - 0.6 * difficulty)
+                        fluid[j] = _soft_mask(rng, box, (H, W)) * rng.uniform(
+                            0.9, 1.0
+                        )
+                        white[j] = rng.uniform(0.5, 1.0) * (
+                            1 - 0.6 * difficulty
+                        )
                     _, new_box = writer.write(over[j], str(new), r, 0)
-                    box = (min(box[0], new_box[0]), max(box[1], new_box[1]),
-                           min(box[2], new_box[2]), max(box[3], new_box[3]))
+                    box = (
+                        min(box[0], new_box[0]),
+                        max(box[1], new_box[1]),
+                        min(box[2], new_box[2]),
+                        max(box[3], new_box[3]),
+                    )
             elif kind == "repeated":
-                # the suspicious pattern of the slides: one value written again and again, by one hand
+                # the suspicious pattern of the slides: one value written again and again, by one
+                # hand
                 k = int(rng.integers(3, n_rows + 1))
                 rows = np.sort(rng.choice(n_rows, size=k, replace=False))
-                both = rng.random() < 0.6                       # also copied into VOTOS ANULADOS (as in panel D)
-                value = int(rng.integers(20, 400))                  # a plausible count, as in the slides' 128, 307
+                both = (
+                    rng.random() < 0.6
+                )  # also copied into VOTOS ANULADOS (as in panel D)
+                value = int(
+                    rng.integers(20, 400)
+                )  # a plausible count, as in the slides' 128, 307
                 ids = writer.pick(str(value))
                 boxes = []
                 for r in rows:
-                    for c in ((0, 1) if both else (0,)):
+                    for c in (0, 1) if both else (0,):
                         if c == 0 and values[r][c] == value:
-                            continue                            # already shows the value
-                        if (r, c) in placed:                   # the old entry is gone: erase it from the ink
+                            continue  # already shows the value
+                        if (
+                            (r, c) in placed
+                        ):  # the old entry is gone: erase it from the ink
                             _, b = placed[(r, c)]
-                            under[j][b[0]:b[1], b[2]:b[3]] = 0
+                            under[j][b[0] : b[1], b[2] : b[3]] = 0
                         values[r][c] = value
-                        _, b = writer.write(under[j], str(value), int(r), c, glyph_ids=ids)
+                        _, b = writer.write(
+                            under[j], str(value), int(r), c, glyph_ids=ids
+                        )
                         cells.append((int(r), c))
                         boxes.append(b)
                 if boxes:
                     bb = np.array(boxes)
-                    box = (int(bb[:, 0].min()), int(bb[:, 1].max()), int(bb[:, 2].min()), int(bb[:, 3].max()))
-            records.append({"altered": bool(labels[i]), "kind": kind, "n_rows": n_rows,
-                            "values": tuple(tuple(r) for r in values),
-                            "original": tuple(tuple(r) for r in original),
-                            "cells": tuple(cells), "box": box})
+                    box = (
+                        int(bb[:, 0].min()),
+                        int(bb[:, 1].max()),
+                        int(bb[:, 2].min()),
+                        int(bb[:, 3].max()),
+                    )
+            records.append(
+                {
+                    "altered": bool(labels[i]),
+                    "kind": kind,
+                    "n_rows": n_rows,
+                    "values": tuple(tuple(r) for r in values),
+                    "original": tuple(tuple(r) for r in original),
+                    "cells": tuple(cells),
+                    "box": box,
+                }
+            )
 
         # ---- paper, print, ink, fluid: whole chunk at once
         tone = rng.uniform(205, 245, m).astype(np.float32)[:, None, None]
-        print_dark = rng.uniform(0.65, 0.85, m).astype(np.float32)[:, None, None]
+        print_dark = rng.uniform(0.65, 0.85, m).astype(np.float32)[
+            :, None, None
+        ]
         ink_dark = np.float32(0.82)
         paper = tone * (1 - print_dark * form)
         fluid_tone = tone + (255 - tone) * white[:, None, None]
@@ -336,70 +524,135 @@ def make_tally_sheets(n: int, altered_share: float = 0.3, seed: int = 0, difficu
             img = paper * (1 - ink_dark * ink_under)
             if cover is not None:
                 import cv2
-                shadow = np.stack([np.clip(cv2.GaussianBlur(f, (0, 0), 1.2) - f, 0, 1) if f.any() else f
-                                   for f in cover])
+
+                shadow = np.stack(
+                    [
+                        np.clip(cv2.GaussianBlur(f, (0, 0), 1.2) - f, 0, 1)
+                        if f.any()
+                        else f
+                        for f in cover
+                    ]
+                )
                 img = img * (1 - cover) + fluid_tone * cover
-                img = img * (1 - 0.9 * shadow)          # the dried edge of the fluid casts a faint line
+                img = img * (
+                    1 - 0.9 * shadow
+                )  # the dried edge of the fluid casts a faint line
             return img * (1 - ink_dark * ink_over)
 
         altered_img = compose(under, over, fluid)
         twin_img = compose(twin_under, np.zeros_like(over), None)
-        changed = np.abs(altered_img - twin_img) > 2                   # grey levels: where the alteration is
+        changed = (
+            np.abs(altered_img - twin_img) > 2
+        )  # grey levels: where the alteration is
         for j in np.flatnonzero(labels[start:stop]):
-            rows_, cols_ = np.flatnonzero(changed[j].any(axis=1)), np.flatnonzero(changed[j].any(axis=0))
-            records[start + j]["box"] = ((int(rows_[0]), int(rows_[-1]) + 1, int(cols_[0]), int(cols_[-1]) + 1)
-                                         if rows_.size else None)
+            rows_, cols_ = (
+                np.flatnonzero(changed[j].any(axis=1)),
+                np.flatnonzero(changed[j].any(axis=0)),
+            )
+            records[start + j]["box"] = (
+                (
+                    int(rows_[0]),
+                    int(rows_[-1]) + 1,
+                    int(cols_[0]),
+                    int(cols_[-1]) + 1,
+                )
+                if rows_.size
+                else None
+            )
 
         # ---- natural blemishes on clean and altered sheets alike: stains and fold lines
         stain = rng.random(m) < 0.15
         fold = rng.random(m) < 0.2
         blemish = {}
         for j in np.flatnonzero(stain):
-            cy, cx, rad = rng.uniform(0, H), rng.uniform(0, W), rng.uniform(8, 25)
-            blemish[j] = 1 - rng.uniform(0.05, 0.18) * np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * rad ** 2))
+            cy, cx, rad = (
+                rng.uniform(0, H),
+                rng.uniform(0, W),
+                rng.uniform(8, 25),
+            )
+            blemish[j] = 1 - rng.uniform(0.05, 0.18) * np.exp(
+                -((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * rad**2)
+            )
         for j in np.flatnonzero(fold):
             if rng.random() < 0.5:
                 y = rng.uniform(30, H - 10)
-                line = 1 - rng.uniform(0.06, 0.15) * np.exp(-((yy - y) ** 2) / 1.5)
+                line = 1 - rng.uniform(0.06, 0.15) * np.exp(
+                    -((yy - y) ** 2) / 1.5
+                )
             else:
                 x = rng.uniform(20, W - 20)
-                line = 1 - rng.uniform(0.06, 0.15) * np.exp(-((xx - x) ** 2) / 1.5)
+                line = 1 - rng.uniform(0.06, 0.15) * np.exp(
+                    -((xx - x) ** 2) / 1.5
+                )
             blemish[j] = blemish.get(j, 1) * line
 
         # ---- the scan: uneven lighting, rotation, blur, noise, JPEG (same for the clean twin)
         d = difficulty
         theta = rng.uniform(0, 2 * np.pi, m)
         light_amp = rng.uniform(0, 0.35 * d, m)
-        ux, uy = xx[0] / W - 0.5, yy[:, 0] / H - 0.5                      # lighting falls off along a random direction
-        light = 1 - (light_amp * 0.5).astype(np.float32)[:, None, None] \
-            - (light_amp * np.cos(theta)).astype(np.float32)[:, None, None] * ux[None, None, :] \
-            - (light_amp * np.sin(theta)).astype(np.float32)[:, None, None] * uy[None, :, None]
+        ux, uy = (
+            xx[0] / W - 0.5,
+            yy[:, 0] / H - 0.5,
+        )  # lighting falls off along a random direction
+        light = (
+            1
+            - (light_amp * 0.5).astype(np.float32)[:, None, None]
+            - (light_amp * np.cos(theta)).astype(np.float32)[:, None, None]
+            * ux[None, None, :]
+            - (light_amp * np.sin(theta)).astype(np.float32)[:, None, None]
+            * uy[None, :, None]
+        )
         angle = rng.uniform(-3 * d, 3 * d, m)
         shift = rng.uniform(-2 * d, 2 * d, (m, 2))
         blur = rng.uniform(0, 1.2 * d, m)
         noise = rng.uniform(0, 12 * d, m)
-        jpeg = np.where(rng.random(m) < d, rng.integers(int(95 - 60 * d), 96, m), 0)
+        jpeg = np.where(
+            rng.random(m) < d, rng.integers(int(95 - 60 * d), 96, m), 0
+        )
         noise_field = rng.standard_normal((m, H, W), dtype=np.float32)
         outs = []
         for img in (altered_img, twin_img):
             for j, b in blemish.items():
                 img[j] *= b
             img *= light
-            outs.append(_scan(img, angle, shift, blur, noise, noise_field, jpeg, tone))
+            outs.append(
+                _scan(img, angle, shift, blur, noise, noise_field, jpeg, tone)
+            )
         images[start:stop] = outs[0]
         if return_clean:
-            clean[start:stop] = np.where(labels[start:stop, None, None] == 1, outs[1], outs[0])
+            clean[start:stop] = np.where(
+                labels[start:stop, None, None] == 1, outs[1], outs[0]
+            )
         for j in range(m):
             rec = records[start + j]
             b = rec["box"]
-            rec["trace"] = (float(np.abs(outs[0][j, b[0]:b[1], b[2]:b[3]].astype(np.float32)
-                                         - outs[1][j, b[0]:b[1], b[2]:b[3]]).mean()) if b else 0.0)
-            rec.update(stain=bool(stain[j]), fold=bool(fold[j]), angle=float(angle[j]), blur=float(blur[j]),
-                       noise=float(noise[j]), jpeg=int(jpeg[j]), lighting=float(light_amp[j]))
+            rec["trace"] = (
+                float(
+                    np.abs(
+                        outs[0][j, b[0] : b[1], b[2] : b[3]].astype(np.float32)
+                        - outs[1][j, b[0] : b[1], b[2] : b[3]]
+                    ).mean()
+                )
+                if b
+                else 0.0
+            )
+            rec.update(
+                stain=bool(stain[j]),
+                fold=bool(fold[j]),
+                angle=float(angle[j]),
+                blur=float(blur[j]),
+                noise=float(noise[j]),
+                jpeg=int(jpeg[j]),
+                lighting=float(light_amp[j]),
+            )
 
     meta = pd.DataFrame.from_records(records)
     meta.index.name = "sheet"
-    return (images, labels, meta, clean) if return_clean else (images, labels, meta)
+    return (
+        (images, labels, meta, clean)
+        if return_clean
+        else (images, labels, meta)
+    )
 
 
 def _scan(img, angle, shift, blur, noise, noise_field, jpeg, tone):
@@ -413,20 +666,29 @@ def _scan(img, angle, shift, blur, noise, noise_field, jpeg, tone):
         if angle[j] != 0 or shift[j].any():
             M = cv2.getRotationMatrix2D((W / 2, H / 2), float(angle[j]), 1.0)
             M[:, 2] += shift[j]
-            x = cv2.warpAffine(x, M, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                               borderValue=float(tone[j, 0, 0]) * 0.9)
+            x = cv2.warpAffine(
+                x,
+                M,
+                (W, H),
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=float(tone[j, 0, 0]) * 0.9,
+            )
         if blur[j] > 0.05:
             x = cv2.GaussianBlur(x, (0, 0), float(blur[j]))
         x = x + noise[j] * noise_field[j]
         u8 = np.clip(np.rint(x), 0, 255).astype(np.uint8)
         if jpeg[j]:
-            ok, buf = cv2.imencode(".jpg", u8, [cv2.IMWRITE_JPEG_QUALITY, int(jpeg[j])])
+            ok, buf = cv2.imencode(
+                ".jpg", u8, [cv2.IMWRITE_JPEG_QUALITY, int(jpeg[j])]
+            )
             u8 = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
         out[j] = u8
     return out
 
 
 # ---------------------------------------------------------------- the measurement formulas
+
 
 def kappa_from_table(table) -> float:
     """Cohen's kappa from a K x K confusion table of two coders (counts) -> float in [-1, 1].
@@ -436,15 +698,21 @@ def kappa_from_table(table) -> float:
     """
     t = np.asarray(table, dtype=float)
     if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape[0] < 2:
-        raise ValueError(f"table has shape {t.shape}; give a square K x K table of counts (K >= 2), "
-                         f"rows = coder 1's labels, columns = coder 2's")
+        raise ValueError(
+            f"table has shape {t.shape}; give a square K x K table of counts (K >= 2), "
+            f"rows = coder 1's labels, columns = coder 2's"
+        )
     if np.any(t < 0) or not np.all(np.isfinite(t)) or t.sum() == 0:
-        raise ValueError("table must hold non-negative counts with at least one rating")
+        raise ValueError(
+            "table must hold non-negative counts with at least one rating"
+        )
     total = t.sum()
     p_o = np.trace(t) / total
     p_e = float((t.sum(axis=1) / total) @ (t.sum(axis=0) / total))
     if p_e == 1:
-        raise ValueError("both coders gave every item the same single label: kappa is undefined (0 / 0)")
+        raise ValueError(
+            "both coders gave every item the same single label: kappa is undefined (0 / 0)"
+        )
     return float((p_o - p_e) / (1 - p_e))
 
 
@@ -457,12 +725,18 @@ def rogan_gladen(observed_share, sensitivity, specificity, clip: bool = True):
     p = np.asarray(observed_share, dtype=float)
     se = np.asarray(sensitivity, dtype=float)
     sp = np.asarray(specificity, dtype=float)
-    for name, v in (("observed_share", p), ("sensitivity", se), ("specificity", sp)):
+    for name, v in (
+        ("observed_share", p),
+        ("sensitivity", se),
+        ("specificity", sp),
+    ):
         if np.any(v < 0) or np.any(v > 1) or not np.all(np.isfinite(v)):
             raise ValueError(f"{name}={v!r} must be a share in [0, 1]")
     if np.any(se + sp <= 1):
-        raise ValueError(f"sensitivity + specificity = {np.round(se + sp, 3)} must exceed 1: a classifier no better "
-                         f"than chance carries no information to correct with")
+        raise ValueError(
+            f"sensitivity + specificity = {np.round(se + sp, 3)} must exceed 1: a classifier no better "
+            f"than chance carries no information to correct with"
+        )
     est = (p + sp - 1) / (se + sp - 1)
     if clip:
         est = np.clip(est, 0, 1)
@@ -471,6 +745,7 @@ def rogan_gladen(observed_share, sensitivity, specificity, clip: bool = True):
 
 # ---------------------------------------------------------------- cells of the form
 
+
 def crop_cells(images, column: int = 0, pad: int = 3) -> np.ndarray:
     """Cut one column's six cells out of each sheet -> uint8 (n, 6, 24 + 2 pad, 46 + 2 pad), rows top to bottom.
 
@@ -478,20 +753,40 @@ def crop_cells(images, column: int = 0, pad: int = 3) -> np.ndarray:
     still keeps the whole number in its crop.
     """
     images = np.asarray(images)
-    if images.ndim != 3 or images.shape[1:] != SHEET_SHAPE or images.dtype != np.uint8:
-        raise ValueError(f"images must be uint8 sheets of shape (n, {SHEET_SHAPE[0]}, {SHEET_SHAPE[1]}) from "
-                         f"make_tally_sheets, got {images.dtype} {images.shape}")
+    if (
+        images.ndim != 3
+        or images.shape[1:] != SHEET_SHAPE
+        or images.dtype != np.uint8
+    ):
+        raise ValueError(
+            f"images must be uint8 sheets of shape (n, {SHEET_SHAPE[0]}, {SHEET_SHAPE[1]}) from "
+            f"make_tally_sheets, got {images.dtype} {images.shape}"
+        )
     if column not in range(len(COLUMNS)):
-        raise ValueError(f"column={column!r}; use 0 ({COLUMNS[0]}), 1 ({COLUMNS[1]}) or 2 ({COLUMNS[2]})")
-    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or not 0 <= pad <= 8:
+        raise ValueError(
+            f"column={column!r}; use 0 ({COLUMNS[0]}), 1 ({COLUMNS[1]}) or 2 ({COLUMNS[2]})"
+        )
+    if (
+        isinstance(pad, bool)
+        or not isinstance(pad, (int, np.integer))
+        or not 0 <= pad <= 8
+    ):
         raise ValueError(f"pad={pad!r}; give a margin of 0..8 pixels")
     H, W = SHEET_SHAPE
     padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad)), mode="edge")
     x0, x1 = _COL_X[column], _COL_X[column + 1]
-    return np.stack([padded[:, _ROW_Y[r]:_ROW_Y[r + 1] + 2 * pad, x0:x1 + 2 * pad] for r in range(MAX_ROWS)], axis=1)
+    return np.stack(
+        [
+            padded[:, _ROW_Y[r] : _ROW_Y[r + 1] + 2 * pad, x0 : x1 + 2 * pad]
+            for r in range(MAX_ROWS)
+        ],
+        axis=1,
+    )
 
 
-def cell_labels(meta, column: int = 0, kinds=("erased", "fluid", "overwrite")) -> np.ndarray:
+def cell_labels(
+    meta, column: int = 0, kinds=("erased", "fluid", "overwrite")
+) -> np.ndarray:
     """Which cells of a column carry an alteration of the given kinds -> int64 (n, 6), 1 = altered cell."""
     out = np.zeros((len(meta), MAX_ROWS), np.int64)
     for i, (kind, cells) in enumerate(zip(meta["kind"], meta["cells"])):

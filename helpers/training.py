@@ -5,6 +5,7 @@ images float32 (N, C, H, W) in [0, 1], labels int64 (N,) in 0..num_classes-1.
 Importing this module imports nothing heavy; torch is imported inside the functions
 (``SmallCNN`` is built on first use).
 """
+
 from __future__ import annotations
 
 import math
@@ -21,6 +22,7 @@ SCHEDULES = (None, "step", "onecycle")
 
 # ---------------------------------------------------------------- data contracts
 
+
 def to_tensor_images(X, name: str = "X"):
     """uint8 images (N, H, W) or (N, H, W, C) in 0..255 -> float32 tensor (N, C, H, W) in [0, 1].
 
@@ -33,30 +35,46 @@ def to_tensor_images(X, name: str = "X"):
             X = X.numpy() if X.device.type == "cpu" else X.cpu().numpy()
         elif X.dtype.is_floating_point:
             if X.ndim != 4:
-                raise ValueError(f"{name} is a float tensor of shape {tuple(X.shape)}; expected (N, C, H, W), "
-                                 f"e.g. {name}[:, None] to add the channel axis")
+                raise ValueError(
+                    f"{name} is a float tensor of shape {tuple(X.shape)}; expected (N, C, H, W), "
+                    f"e.g. {name}[:, None] to add the channel axis"
+                )
             if X.numel() and (float(X.min()) < 0 or float(X.max()) > 1):
-                raise ValueError(f"{name} has values in [{float(X.min()):.3g}, {float(X.max()):.3g}], outside "
-                                 f"[0, 1]; pass the uint8 images and let to_tensor_images scale them")
+                raise ValueError(
+                    f"{name} has values in [{float(X.min()):.3g}, {float(X.max()):.3g}], outside "
+                    f"[0, 1]; pass the uint8 images and let to_tensor_images scale them"
+                )
             return X.float()
         else:
-            raise TypeError(f"{name} has dtype {X.dtype}; pass uint8 images (0..255) or float32 in [0, 1]")
+            raise TypeError(
+                f"{name} has dtype {X.dtype}; pass uint8 images (0..255) or float32 in [0, 1]"
+            )
     if not isinstance(X, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array or torch tensor, got {type(X).__name__}; "
-                        f"convert with np.asarray({name})")
+        raise TypeError(
+            f"{name} must be a numpy array or torch tensor, got {type(X).__name__}; "
+            f"convert with np.asarray({name})"
+        )
     if X.dtype != np.uint8:
-        raise TypeError(f"{name} has dtype {X.dtype}; expected uint8 images in 0..255 "
-                        f"(e.g. data.X_train from helpers.load_fashion_mnist()), or convert with "
-                        f"skimage.util.img_as_ubyte({name})")
+        raise TypeError(
+            f"{name} has dtype {X.dtype}; expected uint8 images in 0..255 "
+            f"(e.g. data.X_train from helpers.load_fashion_mnist()), or convert with "
+            f"skimage.util.img_as_ubyte({name})"
+        )
     if X.ndim == 3:
-        X = X[:, None]                            # (N, H, W) -> (N, 1, H, W)
+        X = X[:, None]  # (N, H, W) -> (N, 1, H, W)
     elif X.ndim == 4 and X.shape[-1] in (1, 3):
-        X = np.moveaxis(X, -1, 1)                 # (N, H, W, C) -> (N, C, H, W)
+        X = np.moveaxis(X, -1, 1)  # (N, H, W, C) -> (N, C, H, W)
     else:
-        raise ValueError(f"{name} has shape {X.shape}; expected (N, H, W) gray or (N, H, W, C) with C in 1, 3")
+        raise ValueError(
+            f"{name} has shape {X.shape}; expected (N, H, W) gray or (N, H, W, C) with C in 1, 3"
+        )
     if X.shape[0] == 0:
-        raise ValueError(f"{name} is empty (shape {X.shape}); pass at least one image")
-    return torch.from_numpy(X.astype(np.float32)).div_(255.0)  # astype copies: safe to write
+        raise ValueError(
+            f"{name} is empty (shape {X.shape}); pass at least one image"
+        )
+    return torch.from_numpy(X.astype(np.float32)).div_(
+        255.0
+    )  # astype copies: safe to write
 
 
 def to_tensor_labels(y, num_classes: int | None = None, name: str = "y"):
@@ -67,17 +85,25 @@ def to_tensor_labels(y, num_classes: int | None = None, name: str = "y"):
         y = y.cpu().numpy()
     y = np.asarray(y)
     if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (N,) class numbers, got shape {y.shape}; "
-                         f"for one-hot labels use {name}.argmax(1)")
+        raise ValueError(
+            f"{name} must be 1-D (N,) class numbers, got shape {y.shape}; "
+            f"for one-hot labels use {name}.argmax(1)"
+        )
     if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"{name} has dtype {y.dtype}; labels must be integers 0..K-1, "
-                        f"e.g. {name}.astype(np.int64) if they are whole numbers")
+        raise TypeError(
+            f"{name} has dtype {y.dtype}; labels must be integers 0..K-1, "
+            f"e.g. {name}.astype(np.int64) if they are whole numbers"
+        )
     if y.size and y.min() < 0:
-        raise ValueError(f"{name} has a negative label {int(y.min())}; labels must be 0..K-1")
+        raise ValueError(
+            f"{name} has a negative label {int(y.min())}; labels must be 0..K-1"
+        )
     if num_classes is not None and y.size and y.max() >= num_classes:
-        raise ValueError(f"{name} has label {int(y.max())} but the model has {num_classes} outputs "
-                         f"(labels 0..{num_classes - 1}); use SmallCNN(num_classes={int(y.max()) + 1}) "
-                         f"or remap the labels")
+        raise ValueError(
+            f"{name} has label {int(y.max())} but the model has {num_classes} outputs "
+            f"(labels 0..{num_classes - 1}); use SmallCNN(num_classes={int(y.max()) + 1}) "
+            f"or remap the labels"
+        )
     return torch.from_numpy(y.astype(np.int64))
 
 
@@ -85,18 +111,25 @@ def _images_and_labels(X, y, num_classes, name):
     X = to_tensor_images(X, name=f"X_{name}")
     y = to_tensor_labels(y, num_classes, name=f"y_{name}")
     if len(X) != len(y):
-        raise ValueError(f"X_{name} has {len(X)} images but y_{name} has {len(y)} labels; "
-                         f"they must have the same length (one label per image)")
+        raise ValueError(
+            f"X_{name} has {len(X)} images but y_{name} has {len(y)} labels; "
+            f"they must have the same length (one label per image)"
+        )
     return X, y
 
 
 # ---------------------------------------------------------------- the model
 
+
 def _build_small_cnn_class():
-    import torch
     from torch import nn
 
-    acts = {"relu": nn.ReLU, "gelu": nn.GELU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+    acts = {
+        "relu": nn.ReLU,
+        "gelu": nn.GELU,
+        "tanh": nn.Tanh,
+        "sigmoid": nn.Sigmoid,
+    }
 
     class SmallCNN(nn.Module):
         """The course's small CNN: 3 conv blocks (conv 3x3, BatchNorm, activation, max-pool), linear head.
@@ -104,31 +137,50 @@ def _build_small_cnn_class():
         Input float (N, in_channels, H, W), H and W >= 8 (28x28 Fashion-MNIST); output logits (N, num_classes).
         """
 
-        def __init__(self, num_classes: int = 10, channels=(16, 32, 64), dropout: float = 0.0,
-                     activation: str = "relu", in_channels: int = 1, batchnorm: bool = True):
+        def __init__(
+            self,
+            num_classes: int = 10,
+            channels=(16, 32, 64),
+            dropout: float = 0.0,
+            activation: str = "relu",
+            in_channels: int = 1,
+            batchnorm: bool = True,
+        ):
             super().__init__()
             if not isinstance(num_classes, int) or num_classes < 2:
-                raise ValueError(f"num_classes={num_classes!r}; a classifier needs an integer >= 2")
+                raise ValueError(
+                    f"num_classes={num_classes!r}; a classifier needs an integer >= 2"
+                )
             channels = tuple(channels)
-            if not channels or not all(isinstance(c, int) and c > 0 for c in channels):
-                raise ValueError(f"channels={channels!r}; give positive integers, one per conv block, "
-                                 f"e.g. (16, 32, 64)")
+            if not channels or not all(
+                isinstance(c, int) and c > 0 for c in channels
+            ):
+                raise ValueError(
+                    f"channels={channels!r}; give positive integers, one per conv block, "
+                    f"e.g. (16, 32, 64)"
+                )
             if not (isinstance(dropout, (int, float)) and 0 <= dropout < 1):
-                raise ValueError(f"dropout={dropout!r}; it is a probability in [0, 1), e.g. 0.25")
+                raise ValueError(
+                    f"dropout={dropout!r}; it is a probability in [0, 1), e.g. 0.25"
+                )
             if activation not in acts:
-                raise ValueError(f"activation={activation!r} is not one of {', '.join(acts)}")
+                raise ValueError(
+                    f"activation={activation!r} is not one of {', '.join(acts)}"
+                )
             layers, c_in = [], in_channels
             for i, c in enumerate(channels):
-                layers.append(nn.Conv2d(c_in, c, 3, padding=1, bias=not batchnorm))
+                layers.append(
+                    nn.Conv2d(c_in, c, 3, padding=1, bias=not batchnorm)
+                )
                 if batchnorm:
                     layers.append(nn.BatchNorm2d(c))
                 layers.append(acts[activation]())
-                if i < 2:                          # 28 -> 14 -> 7, then keep 7x7
+                if i < 2:  # 28 -> 14 -> 7, then keep 7x7
                     layers.append(nn.MaxPool2d(2))
                 c_in = c
             self.features = nn.Sequential(*layers)
             self.head = nn.Sequential(
-                nn.AdaptiveMaxPool2d(2),           # any input size -> c x 2 x 2
+                nn.AdaptiveMaxPool2d(2),  # any input size -> c x 2 x 2
                 nn.Flatten(),
                 nn.Dropout(dropout),
                 nn.Linear(c_in * 4, num_classes),
@@ -145,7 +197,9 @@ def _build_small_cnn_class():
 _LAZY = {}
 
 
-def __getattr__(name):  # module attribute built on first use, so importing helpers.training stays light
+def __getattr__(
+    name,
+):  # module attribute built on first use, so importing helpers.training stays light
     if name == "SmallCNN":
         if name not in _LAZY:
             _LAZY[name] = _build_small_cnn_class()
@@ -165,6 +219,7 @@ def count_parameters(model) -> int:
 #   train_one_epoch                    forward, loss, backward, update, batch after batch
 #   validate                           loss and accuracy on held-out images, no gradients
 #   EarlyStopping                      the stopping rule, and the best epoch's weights
+
 
 @dataclass
 class History:
@@ -188,24 +243,57 @@ class History:
 
     @property
     def best_val_acc(self) -> float:
-        return self.val_acc[self.best_epoch - 1] if self.best_epoch else float("nan")
+        return (
+            self.val_acc[self.best_epoch - 1]
+            if self.best_epoch
+            else float("nan")
+        )
 
     def to_frame(self):
         """The history as a pandas DataFrame, one row per epoch."""
         import pandas as pd
 
-        return pd.DataFrame({"epoch": range(1, self.epochs + 1), "train_loss": self.train_loss,
-                             "val_loss": self.val_loss, "val_acc": self.val_acc,
-                             "seconds": self.seconds}).set_index("epoch")
+        return pd.DataFrame(
+            {
+                "epoch": range(1, self.epochs + 1),
+                "train_loss": self.train_loss,
+                "val_loss": self.val_loss,
+                "val_acc": self.val_acc,
+                "seconds": self.seconds,
+            }
+        ).set_index("epoch")
 
     def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("train_loss", "val_loss", "val_acc", "seconds", "lr",
-                                              "best_epoch", "stopped_early")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "train_loss",
+                "val_loss",
+                "val_acc",
+                "seconds",
+                "lr",
+                "best_epoch",
+                "stopped_early",
+            )
+        }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "History":
-        return cls(**{k: d[k] for k in ("train_loss", "val_loss", "val_acc", "seconds", "lr",
-                                        "best_epoch", "stopped_early") if k in d})
+    def from_dict(cls, d: dict) -> History:
+        return cls(
+            **{
+                k: d[k]
+                for k in (
+                    "train_loss",
+                    "val_loss",
+                    "val_acc",
+                    "seconds",
+                    "lr",
+                    "best_epoch",
+                    "stopped_early",
+                )
+                if k in d
+            }
+        )
 
 
 class EarlyStopping:
@@ -217,25 +305,42 @@ class EarlyStopping:
 
     def __init__(self, patience: int | None = None):
         if patience is not None:
-            _check_positive_int(patience, "patience", "or None to train all epochs")
+            _check_positive_int(
+                patience, "patience", "or None to train all epochs"
+            )
         self.patience = patience
         self.epoch, self.best_epoch, self.bad_epochs = 0, 0, 0
         self.best_loss, self.best_state = float("inf"), None
 
     def step(self, val_loss: float, model=None) -> bool:
         self.epoch += 1
-        if val_loss < self.best_loss:              # strictly lower: an equal loss is no progress
-            self.best_loss, self.best_epoch, self.bad_epochs = val_loss, self.epoch, 0
+        if (
+            val_loss < self.best_loss
+        ):  # strictly lower: an equal loss is no progress
+            self.best_loss, self.best_epoch, self.bad_epochs = (
+                val_loss,
+                self.epoch,
+                0,
+            )
             if model is not None:
-                self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                self.best_state = {
+                    k: v.detach().clone()
+                    for k, v in model.state_dict().items()
+                }
             return False
         self.bad_epochs += 1
         return self.patience is not None and self.bad_epochs >= self.patience
 
 
 def _check_positive_int(value, name, fix):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}={value!r}; it must be an integer >= 1 ({fix})")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < 1
+    ):
+        raise ValueError(
+            f"{name}={value!r}; it must be an integer >= 1 ({fix})"
+        )
 
 
 def _autocast(device):
@@ -254,8 +359,13 @@ def _loss_fn(loss, num_classes):
     if loss == "cross_entropy":
         return F.cross_entropy
 
-    def mse(logits, y):  # squared error between softmax probabilities and one-hot targets
-        return F.mse_loss(logits.float().softmax(1), F.one_hot(y, num_classes).float())
+    def mse(
+        logits, y
+    ):  # squared error between softmax probabilities and one-hot targets
+        return F.mse_loss(
+            logits.float().softmax(1), F.one_hot(y, num_classes).float()
+        )
+
     return mse
 
 
@@ -264,37 +374,66 @@ def _as_device(device):
 
     if device is None or device == "auto":
         from .device import choose_device
+
         return choose_device("auto", verbose=False)
     if isinstance(device, str):
         from .device import choose_device
+
         return choose_device(device, verbose=False)
     if isinstance(device, torch.device):
         return device
-    raise ValueError(f"device={device!r}; pass 'auto', 'cpu', 'cuda', 'mps' or a torch.device")
+    raise ValueError(
+        f"device={device!r}; pass 'auto', 'cpu', 'cuda', 'mps' or a torch.device"
+    )
 
 
-def make_optimizer(model, optimizer: str = "adam", lr: float = 1e-3, weight_decay: float = 0.0,
-                   momentum: float = 0.9):
+def make_optimizer(
+    model,
+    optimizer: str = "adam",
+    lr: float = 1e-3,
+    weight_decay: float = 0.0,
+    momentum: float = 0.9,
+):
     """A torch optimiser over the model's trainable parameters: "adam", "adamw" or "sgd" (with momentum)."""
     import torch
 
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer={optimizer!r} is not one of {', '.join(OPTIMIZERS)}")
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not math.isfinite(lr) or not (0 < lr < 10):
-        raise ValueError(f"lr={lr!r}; the learning rate must be a positive number, e.g. 1e-3 for Adam, 0.05 for SGD")
+        raise ValueError(
+            f"optimizer={optimizer!r} is not one of {', '.join(OPTIMIZERS)}"
+        )
+    if (
+        not isinstance(lr, (int, float))
+        or isinstance(lr, bool)
+        or not math.isfinite(lr)
+        or not (0 < lr < 10)
+    ):
+        raise ValueError(
+            f"lr={lr!r}; the learning rate must be a positive number, e.g. 1e-3 for Adam, 0.05 for SGD"
+        )
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
-        raise ValueError("the model has no trainable parameters (all have requires_grad=False); "
-                         "unfreeze some, e.g. for p in model.head.parameters(): p.requires_grad = True")
+        raise ValueError(
+            "the model has no trainable parameters (all have requires_grad=False); "
+            "unfreeze some, e.g. for p in model.head.parameters(): p.requires_grad = True"
+        )
     if optimizer == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
+        return torch.optim.SGD(
+            params, lr=lr, momentum=momentum, weight_decay=weight_decay
+        )
     if optimizer == "adamw":
         return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
 
 
-def make_scheduler(opt, schedule: str | None, *, epochs: int, steps_per_epoch: int,
-                   step_size: int | None = None, gamma: float = 0.1):
+def make_scheduler(
+    opt,
+    schedule: str | None,
+    *,
+    epochs: int,
+    steps_per_epoch: int,
+    step_size: int | None = None,
+    gamma: float = 0.1,
+):
     """The learning-rate schedule -> (scheduler or None, "batch" or "epoch": when to call its step()).
 
     None: constant; "step": multiply the rate by gamma every step_size epochs (StepLR);
@@ -303,43 +442,66 @@ def make_scheduler(opt, schedule: str | None, *, epochs: int, steps_per_epoch: i
     import torch
 
     if schedule not in SCHEDULES:
-        raise ValueError(f"schedule={schedule!r} is not one of None, 'step', 'onecycle'")
+        raise ValueError(
+            f"schedule={schedule!r} is not one of None, 'step', 'onecycle'"
+        )
     if schedule is None:
         return None, "epoch"
     if schedule == "step":
         if step_size is None:
-            raise ValueError("schedule='step' needs step_size (epochs between rate cuts), e.g. step_size=3")
-        _check_positive_int(step_size, "step_size", "epochs between learning-rate cuts")
+            raise ValueError(
+                "schedule='step' needs step_size (epochs between rate cuts), e.g. step_size=3"
+            )
+        _check_positive_int(
+            step_size, "step_size", "epochs between learning-rate cuts"
+        )
         if not (isinstance(gamma, (int, float)) and 0 < gamma <= 1):
-            raise ValueError(f"gamma={gamma!r}; it is the factor the rate is multiplied by, in (0, 1], e.g. 0.1")
-        return torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma), "epoch"
+            raise ValueError(
+                f"gamma={gamma!r}; it is the factor the rate is multiplied by, in (0, 1], e.g. 0.1"
+            )
+        return torch.optim.lr_scheduler.StepLR(
+            opt, step_size=step_size, gamma=gamma
+        ), "epoch"
     max_lr = opt.param_groups[0]["lr"]
-    return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=epochs * steps_per_epoch), "batch"
+    return torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=max_lr, total_steps=epochs * steps_per_epoch
+    ), "batch"
 
 
-def train_one_epoch(model, X, y, opt, loss_fn, *, batch_size: int, device, generator,
-                    augment=None, batch_scheduler=None) -> float:
+def train_one_epoch(
+    model,
+    X,
+    y,
+    opt,
+    loss_fn,
+    *,
+    batch_size: int,
+    device,
+    generator,
+    augment=None,
+    batch_scheduler=None,
+) -> float:
     """One pass over (X, y) in a random order: forward, loss, backward, update per batch -> mean training loss.
 
     augment: None or a function (batch, generator) -> batch of the same shape, applied to training batches only.
     """
     import torch
 
-    model.train()                                   # dropout on, batch-norm uses batch statistics
+    model.train()  # dropout on, batch-norm uses batch statistics
     order = torch.randperm(len(X), generator=generator).to(X.device)
     total, count = 0.0, 0
     for start in range(0, len(X), batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         xb, yb = X[idx], y[idx]
         if augment is not None:
             xb = augment(xb, generator)
         if device.type == "cuda":
             xb = xb.contiguous(memory_format=torch.channels_last)
         with _autocast(device):
-            batch_loss = loss_fn(model(xb), yb)     # forward and loss
+            batch_loss = loss_fn(model(xb), yb)  # forward and loss
         opt.zero_grad(set_to_none=True)
-        batch_loss.backward()                       # backward: gradients of the loss
-        opt.step()                                  # update: a step downhill
+        batch_loss.backward()  # backward: gradients of the loss
+        opt.step()  # update: a step downhill
         if batch_scheduler is not None:
             batch_scheduler.step()
         total += float(batch_loss.detach()) * len(idx)
@@ -354,11 +516,14 @@ def validate(model, X, y, loss_fn=None, device=None, batch_size: int = 256):
 
     loss_fn = loss_fn or F.cross_entropy
     device = X.device if device is None else device
-    model.eval()                                    # dropout off, batch-norm uses its running statistics
+    model.eval()  # dropout off, batch-norm uses its running statistics
     total, correct = 0.0, 0
     with torch.no_grad():
         for start in range(0, len(X), batch_size):
-            xb, yb = X[start:start + batch_size].to(device), y[start:start + batch_size].to(device)
+            xb, yb = (
+                X[start : start + batch_size].to(device),
+                y[start : start + batch_size].to(device),
+            )
             if device.type == "cuda":
                 xb = xb.contiguous(memory_format=torch.channels_last)
             with _autocast(device):
@@ -381,22 +546,49 @@ def flip_and_shift(xb, generator, max_shift: int = 2):
     xb = torch.where(flip[:, None, None, None], xb.flip(-1), xb)
     if max_shift:
         m = int(max_shift)
-        dy = torch.randint(0, 2 * m + 1, (n,), generator=generator).to(xb.device)
-        dx = torch.randint(0, 2 * m + 1, (n,), generator=generator).to(xb.device)
+        dy = torch.randint(0, 2 * m + 1, (n,), generator=generator).to(
+            xb.device
+        )
+        dx = torch.randint(0, 2 * m + 1, (n,), generator=generator).to(
+            xb.device
+        )
         padded = F.pad(xb, (m, m, m, m))
-        rows = (dy[:, None] + torch.arange(h, device=xb.device))[:, None, :, None]
-        cols = (dx[:, None] + torch.arange(w, device=xb.device))[:, None, None, :]
+        rows = (dy[:, None] + torch.arange(h, device=xb.device))[
+            :, None, :, None
+        ]
+        cols = (dx[:, None] + torch.arange(w, device=xb.device))[
+            :, None, None, :
+        ]
         n_idx = torch.arange(n, device=xb.device)[:, None, None, None]
         c_idx = torch.arange(c, device=xb.device)[None, :, None, None]
         xb = padded[n_idx, c_idx, rows, cols]
     return xb
 
 
-def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_size: int = 128,
-        device="auto", optimizer: str = "adam", weight_decay: float = 0.0, momentum: float = 0.9,
-        loss: str = "cross_entropy", schedule: str | None = None, step_size: int | None = None,
-        gamma: float = 0.1, augment=None, patience: int | None = None, restore_best: bool = True,
-        seed: int = 0, progress: bool = False) -> History:
+def fit(
+    model,
+    X_train,
+    y_train,
+    X_val,
+    y_val,
+    *,
+    epochs: int,
+    lr: float,
+    batch_size: int = 128,
+    device="auto",
+    optimizer: str = "adam",
+    weight_decay: float = 0.0,
+    momentum: float = 0.9,
+    loss: str = "cross_entropy",
+    schedule: str | None = None,
+    step_size: int | None = None,
+    gamma: float = 0.1,
+    augment=None,
+    patience: int | None = None,
+    restore_best: bool = True,
+    seed: int = 0,
+    progress: bool = False,
+) -> History:
     """Train model on in-memory data, validating after every epoch; returns a History.
 
     X_*: uint8 (N, H, W) images or float32 (N, C, H, W) tensors in [0, 1]; y_*: int labels (N,).
@@ -413,16 +605,24 @@ def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_
     from torch import nn
 
     if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    _check_positive_int(epochs, "epochs", "one epoch is one pass over the training set")
+        raise TypeError(
+            f"model must be a torch.nn.Module, got {type(model).__name__}"
+        )
+    _check_positive_int(
+        epochs, "epochs", "one epoch is one pass over the training set"
+    )
     _check_positive_int(batch_size, "batch_size", "e.g. 64, 128 or 256")
     if loss not in LOSSES:
         raise ValueError(f"loss={loss!r} is not one of {', '.join(LOSSES)}")
     if augment is not None and not callable(augment):
-        raise TypeError(f"augment={augment!r}; pass None or a function (batch, generator) -> batch")
+        raise TypeError(
+            f"augment={augment!r}; pass None or a function (batch, generator) -> batch"
+        )
     stopper = EarlyStopping(patience)
     num_classes = getattr(model, "num_classes", None)
-    X_train, y_train = _images_and_labels(X_train, y_train, num_classes, "train")
+    X_train, y_train = _images_and_labels(
+        X_train, y_train, num_classes, "train"
+    )
     X_val, y_val = _images_and_labels(X_val, y_val, num_classes, "val")
     if num_classes is None:
         num_classes = int(max(y_train.max(), y_val.max())) + 1
@@ -430,23 +630,42 @@ def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_
     device = _as_device(device)
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
-    memory_format = torch.channels_last if device.type == "cuda" else torch.contiguous_format
+    memory_format = (
+        torch.channels_last
+        if device.type == "cuda"
+        else torch.contiguous_format
+    )
     model.to(device, memory_format=memory_format)
     X_train, y_train = X_train.to(device), y_train.to(device)
     X_val, y_val = X_val.to(device), y_val.to(device)
 
     opt = make_optimizer(model, optimizer, lr, weight_decay, momentum)
-    sched, when = make_scheduler(opt, schedule, epochs=epochs, steps_per_epoch=math.ceil(len(X_train) / batch_size),
-                                 step_size=step_size, gamma=gamma)
+    sched, when = make_scheduler(
+        opt,
+        schedule,
+        epochs=epochs,
+        steps_per_epoch=math.ceil(len(X_train) / batch_size),
+        step_size=step_size,
+        gamma=gamma,
+    )
     loss_fn = _loss_fn(loss, num_classes)
 
     history = History()
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
         history.lr.append(opt.param_groups[0]["lr"])
-        train_loss = train_one_epoch(model, X_train, y_train, opt, loss_fn, batch_size=batch_size, device=device,
-                                     generator=generator, augment=augment,
-                                     batch_scheduler=sched if when == "batch" else None)
+        train_loss = train_one_epoch(
+            model,
+            X_train,
+            y_train,
+            opt,
+            loss_fn,
+            batch_size=batch_size,
+            device=device,
+            generator=generator,
+            augment=augment,
+            batch_scheduler=sched if when == "batch" else None,
+        )
         if sched is not None and when == "epoch":
             sched.step()
         val_loss, val_acc = validate(model, X_val, y_val, loss_fn, device)
@@ -457,8 +676,11 @@ def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_
         stop = stopper.step(val_loss, model)
         history.best_epoch = stopper.best_epoch
         if progress:
-            print(f"epoch {epoch}/{epochs}: train loss {train_loss:.3f}, val loss {val_loss:.3f}, "
-                  f"val acc {val_acc:.3f}" + ("  (best so far)" if stopper.best_epoch == epoch else ""))
+            print(
+                f"epoch {epoch}/{epochs}: train loss {train_loss:.3f}, val loss {val_loss:.3f}, "
+                f"val acc {val_acc:.3f}"
+                + ("  (best so far)" if stopper.best_epoch == epoch else "")
+            )
         if stop:
             history.stopped_early = epoch < epochs
             break
@@ -471,7 +693,10 @@ def fit(model, X_train, y_train, X_val, y_val, *, epochs: int, lr: float, batch_
 # ---------------------------------------------------------------- load if cached, else train
 
 RUNS_FOLDER = "runs"
-_NOT_IN_KEY = ("device", "progress")   # where and how loudly a run trains does not change its result
+_NOT_IN_KEY = (
+    "device",
+    "progress",
+)  # where and how loudly a run trains does not change its result
 
 
 def _code_of(obj) -> str:
@@ -481,18 +706,28 @@ def _code_of(obj) -> str:
     import re
 
     if isinstance(obj, functools.partial):
-        return _code_of(obj.func) + repr(obj.args) + repr(sorted(obj.keywords.items()))
+        return (
+            _code_of(obj.func)
+            + repr(obj.args)
+            + repr(sorted(obj.keywords.items()))
+        )
     try:
         source = inspect.getsource(obj)
     except (OSError, TypeError):
         source = ""
-    # Python 3.13 looks a class up by its __firstlineno__ in its module's file: for a class from a notebook
-    # cell (module __main__) that is the kernel's launcher script, and the lines found are not the class.
-    if inspect.isclass(obj) and not re.search(rf"^\s*class\s+{re.escape(obj.__name__)}\b", source, re.M):
+    # Python 3.13 looks a class up by its __firstlineno__ in its module's file: for a class from a
+    # notebook
+    # cell (module __main__) that is the kernel's launcher script, and the lines found are not the
+    # class.
+    if inspect.isclass(obj) and not re.search(
+        rf"^\s*class\s+{re.escape(obj.__name__)}\b", source, re.M
+    ):
         source = ""
     if source:
         return source
-    if inspect.isclass(obj):   # a class from a notebook cell: Python cannot find its file, its methods it can
+    if inspect.isclass(
+        obj
+    ):  # a class from a notebook cell: Python cannot find its file, its methods it can
         parts = [obj.__qualname__]
         for name, member in sorted(vars(obj).items()):
             if inspect.isfunction(member):
@@ -509,11 +744,16 @@ def model_code(model) -> str:
     import importlib
 
     parts = []
-    for cls in sorted({type(m) for m in model.modules()}, key=lambda c: (c.__module__, c.__qualname__)):
+    for cls in sorted(
+        {type(m) for m in model.modules()},
+        key=lambda c: (c.__module__, c.__qualname__),
+    ):
         top = cls.__module__.split(".")[0]
         if top in ("torch", "timm", "torchvision"):
             version = getattr(importlib.import_module(top), "__version__", "")
-            parts.append(f"{cls.__module__}.{cls.__qualname__} ({top} {version})")
+            parts.append(
+                f"{cls.__module__}.{cls.__qualname__} ({top} {version})"
+            )
         else:
             parts.append(_code_of(cls))
     return "\n".join(parts)
@@ -542,15 +782,32 @@ def run_key(model, settings: dict, data: str) -> str:
 
     h = hashlib.sha256()
     h.update(model_code(model).encode())
-    h.update(fingerprint(*model.state_dict().values()).encode())   # initial weights (covers the init seed)
-    h.update(json.dumps({k: v for k, v in settings.items() if k not in _NOT_IN_KEY}, sort_keys=True,
-                        default=lambda v: _code_of(v) if callable(v) else repr(v)).encode())
+    h.update(
+        fingerprint(*model.state_dict().values()).encode()
+    )  # initial weights (covers the init seed)
+    h.update(
+        json.dumps(
+            {k: v for k, v in settings.items() if k not in _NOT_IN_KEY},
+            sort_keys=True,
+            default=lambda v: _code_of(v) if callable(v) else repr(v),
+        ).encode()
+    )
     h.update(data.encode())
-    h.update(Path(__file__).read_bytes())                             # the training loop itself
+    h.update(Path(__file__).read_bytes())  # the training loop itself
     return h.hexdigest()[:16]
 
 
-def fit_or_load(model, X_train, y_train, X_val, y_val, *, name: str, verbose: bool = True, **settings):
+def fit_or_load(
+    model,
+    X_train,
+    y_train,
+    X_val,
+    y_val,
+    *,
+    name: str,
+    verbose: bool = True,
+    **settings,
+):
     """Load the trained weights of this exact run if cached, else fit() and cache them -> History.
 
     The key (run_key) hashes the model's code and initial weights, every fit setting and the data, so a
@@ -564,29 +821,59 @@ def fit_or_load(model, X_train, y_train, X_val, y_val, *, name: str, verbose: bo
 
     from .sources import cache_dir, pretty_path
 
-    if not isinstance(name, str) or not name or not all(ch.isalnum() or ch in "-_." for ch in name):
-        raise ValueError(f"name={name!r}; give a short file-name-safe label, e.g. '07_scratch'")
+    if (
+        not isinstance(name, str)
+        or not name
+        or not all(ch.isalnum() or ch in "-_." for ch in name)
+    ):
+        raise ValueError(
+            f"name={name!r}; give a short file-name-safe label, e.g. '07_scratch'"
+        )
     key = run_key(model, settings, fingerprint(X_train, y_train, X_val, y_val))
     folder = cache_dir() / RUNS_FOLDER
-    weights, record = folder / f"{name}-{key}.safetensors", folder / f"{name}-{key}.json"
+    weights, record = (
+        folder / f"{name}-{key}.safetensors",
+        folder / f"{name}-{key}.json",
+    )
     if weights.is_file() and record.is_file():
         model.load_state_dict(load_file(weights))
         history = History.from_dict(json.loads(record.read_text())["history"])
         history.from_cache = True
         model.to(_as_device(settings.get("device", "auto"))).eval()
         if verbose:
-            print(f"{name}: loaded from the cache ({pretty_path(weights)}), trained earlier with the same "
-                  f"code, settings and data; delete the file to retrain")
+            print(
+                f"{name}: loaded from the cache ({pretty_path(weights)}), trained earlier with the same "
+                f"code, settings and data; delete the file to retrain"
+            )
         return history
     history = fit(model, X_train, y_train, X_val, y_val, **settings)
     folder.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.detach().cpu().clone().contiguous() for k, v in model.state_dict().items()}, weights)
-    record.write_text(json.dumps({"name": name, "key": key, "history": history.to_dict(),
-                                  "settings": {k: v for k, v in settings.items() if k not in _NOT_IN_KEY}},
-                                 indent=1, default=lambda v: getattr(v, "__qualname__", repr(v))))
+    save_file(
+        {
+            k: v.detach().cpu().clone().contiguous()
+            for k, v in model.state_dict().items()
+        },
+        weights,
+    )
+    record.write_text(
+        json.dumps(
+            {
+                "name": name,
+                "key": key,
+                "history": history.to_dict(),
+                "settings": {
+                    k: v for k, v in settings.items() if k not in _NOT_IN_KEY
+                },
+            },
+            indent=1,
+            default=lambda v: getattr(v, "__qualname__", repr(v)),
+        )
+    )
     if verbose:
-        print(f"{name}: trained ({history.epochs} epochs, {sum(history.seconds):.1f} s) and saved to "
-              f"{pretty_path(weights)}")
+        print(
+            f"{name}: trained ({history.epochs} epochs, {sum(history.seconds):.1f} s) and saved to "
+            f"{pretty_path(weights)}"
+        )
     return history
 
 
@@ -601,7 +888,7 @@ def predict(model, X, device="auto", batch_size: int = 256):
     out = []
     with torch.no_grad():
         for start in range(0, len(X), batch_size):
-            xb = X[start:start + batch_size].to(device)
+            xb = X[start : start + batch_size].to(device)
             if device.type == "cuda":
                 xb = xb.contiguous(memory_format=torch.channels_last)
             with _autocast(device):
@@ -626,10 +913,14 @@ def load_bench_results(name: str):
     from .sources import PROJECT_ROOT
 
     if not isinstance(name, str) or not name.replace("_", "").isalnum():
-        raise ValueError(f"name={name!r}; give a results name such as 'vit_scaling' or 'transfer'")
+        raise ValueError(
+            f"name={name!r}; give a results name such as 'vit_scaling' or 'transfer'"
+        )
     path = PROJECT_ROOT / "bench" / "results" / f"{name}.csv"
     if not path.is_file():
         have = sorted(p.stem for p in path.parent.glob("*.csv"))
-        raise FileNotFoundError(f"no committed results {path.name} in bench/results (have: {', '.join(have)}); "
-                                f"run bench/bench_{name}.py to make it")
+        raise FileNotFoundError(
+            f"no committed results {path.name} in bench/results (have: {', '.join(have)}); "
+            f"run bench/bench_{name}.py to make it"
+        )
     return pd.read_csv(path)

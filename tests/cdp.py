@@ -5,6 +5,7 @@ pages from disk and reports what a reader would have seen go wrong: console erro
 exceptions, images that did not load, maths left as TeX, links to local files. Uses the
 `websocket-client` package; the browser is the system one (nothing is downloaded).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,12 @@ from pathlib import Path
 
 import websocket
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CANDIDATES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+)
 
 # Runs in the page after its load event: waits for images and MathJax, then reports.
 PAGE_REPORT = r"""
@@ -64,32 +70,63 @@ class Chromium:
     def __init__(self, exe: str, profile: Path, timeout: float = 30):
         self.timeout = timeout
         self.proc = subprocess.Popen(
-            [exe, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-             "--disable-extensions",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-             "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                exe,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-extensions",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--host-resolver-rules=MAP * ~NOTFOUND",
+                "--proxy-server=127.0.0.1:9",
+                "--proxy-bypass-list=<-loopback>",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + timeout
-        while not port_file.is_file() or len(port_file.read_text().split()) < 2:
+        while (
+            not port_file.is_file() or len(port_file.read_text().split()) < 2
+        ):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.close()
-                raise RuntimeError(f"{exe} did not start its DevTools server (exit code {self.proc.returncode})")
+                raise RuntimeError(
+                    f"{exe} did not start its DevTools server (exit code {self.proc.returncode})"
+                )
             time.sleep(0.1)
         port = port_file.read_text().split()[0]
         no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        targets = json.loads(no_proxy.open(f"http://127.0.0.1:{port}/json/list", timeout=timeout).read())
+        targets = json.loads(
+            no_proxy.open(
+                f"http://127.0.0.1:{port}/json/list", timeout=timeout
+            ).read()
+        )
         page = next(t for t in targets if t["type"] == "page")
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=timeout, suppress_origin=True,
-                                              http_no_proxy=["127.0.0.1", "localhost"])
+        self.ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"],
+            timeout=timeout,
+            suppress_origin=True,
+            http_no_proxy=["127.0.0.1", "localhost"],
+        )
         self.next_id, self.events = 0, []
         for method in ("Page.enable", "Runtime.enable", "Log.enable"):
             self.call(method)
 
     def call(self, method: str, **params):
         self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps(
+                {"id": self.next_id, "method": method, "params": params}
+            )
+        )
         while True:
             msg = json.loads(self.ws.recv())
             if msg.get("id") == self.next_id:
@@ -110,24 +147,49 @@ class Chromium:
         out = []
         for e in self.events:
             m, p = e.get("method"), e.get("params", {})
-            if m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-                out.append("console.error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"]))
+            if m == "Runtime.consoleAPICalled" and p.get("type") in (
+                "error",
+                "assert",
+            ):
+                out.append(
+                    "console.error: "
+                    + " ".join(
+                        str(a.get("value", a.get("description", "")))
+                        for a in p["args"]
+                    )
+                )
             elif m == "Runtime.exceptionThrown":
                 d = p["exceptionDetails"]
-                out.append("uncaught: " + d.get("exception", {}).get("description", d.get("text", "")))
+                out.append(
+                    "uncaught: "
+                    + d.get("exception", {}).get(
+                        "description", d.get("text", "")
+                    )
+                )
             elif m == "Log.entryAdded" and p["entry"]["level"] == "error":
-                out.append(f"log: {p['entry']['text']} {p['entry'].get('url', '')}".strip())
+                out.append(
+                    f"log: {p['entry']['text']} {p['entry'].get('url', '')}".strip()
+                )
         return out
 
     def visit(self, url: str) -> dict:
         self.events = []
         self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
-        result = self.call("Runtime.evaluate", expression=PAGE_REPORT, awaitPromise=True, returnByValue=True)
+        result = self.call(
+            "Runtime.evaluate",
+            expression=PAGE_REPORT,
+            awaitPromise=True,
+            returnByValue=True,
+        )
         if "exceptionDetails" in result:
-            raise RuntimeError(f"page report failed on {url}: {result['exceptionDetails']}")
+            raise RuntimeError(
+                f"page report failed on {url}: {result['exceptionDetails']}"
+            )
         report = result["result"]["value"]
-        self.ws.settimeout(0.1)  # drain late console messages (e.g. a failed script after load)
+        self.ws.settimeout(
+            0.1
+        )  # drain late console messages (e.g. a failed script after load)
         try:
             while True:
                 self.events.append(json.loads(self.ws.recv()))
@@ -140,9 +202,16 @@ class Chromium:
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the current page (promises awaited)."""
-        result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
+        result = self.call(
+            "Runtime.evaluate",
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
         if "exceptionDetails" in result:
-            raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails']}")
+            raise RuntimeError(
+                f"{expression[:60]}: {result['exceptionDetails']}"
+            )
         return result["result"].get("value")
 
     def close(self):

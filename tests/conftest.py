@@ -7,4 +7,3 @@ def tmp_cache(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("IMAGES_AS_DATA_CACHE", str(cache))
     return cache
-

@@ -1,10 +1,16 @@
 """The student edition transform and parameter parsing (the site: tests/test_site.py; student/: tests/test_editions.py)."""
+
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tools.notebook_tools import mode_parameters, parameter_defaults, strip_solution, student_edition
+from tools.notebook_tools import (
+    mode_parameters,
+    parameter_defaults,
+    strip_solution,
+    student_edition,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,30 +18,52 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_strip_solution_blocks():
     src = "x = ...\n# BEGIN SOLUTION\nx = 1\n# END SOLUTION\ncheck('01.a', x)"
     assert strip_solution(src) == "x = ...\ncheck('01.a', x)"
-    for bad, words in [("# BEGIN SOLUTION\nx = 1", "without '# END"), ("x = 1\n# END SOLUTION", "without '# BEGIN"),
-                       ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION", "nested")]:
+    for bad, words in [
+        ("# BEGIN SOLUTION\nx = 1", "without '# END"),
+        ("x = 1\n# END SOLUTION", "without '# BEGIN"),
+        ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION", "nested"),
+    ]:
         with pytest.raises(ValueError, match=words):
             strip_solution(bad)
 
 
 def test_student_edition_removes_solutions_and_outputs():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# 99 · T"),
-        nbformat.v4.new_markdown_cell("the answer is 1", metadata={"tags": ["solution"]}),
-        nbformat.v4.new_code_cell("x = ...\n# BEGIN SOLUTION\nx = 1\n# END SOLUTION\ncheck('99.x', x)",
-                                  metadata={"tags": ["exercise", "solution"]}, execution_count=3,
-                                  outputs=[nbformat.v4.new_output("stream", text="✅")]),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# 99 · T"),
+            nbformat.v4.new_markdown_cell(
+                "the answer is 1", metadata={"tags": ["solution"]}
+            ),
+            nbformat.v4.new_code_cell(
+                "x = ...\n# BEGIN SOLUTION\nx = 1\n# END SOLUTION\ncheck('99.x', x)",
+                metadata={"tags": ["exercise", "solution"]},
+                execution_count=3,
+                outputs=[nbformat.v4.new_output("stream", text="✅")],
+            ),
+        ]
+    )
     student = student_edition(nb)
     assert len(student.cells) == 2  # the solution prose is gone
     code = student.cells[1]
-    assert code.source == "x = ...\ncheck('99.x', x)" and code.outputs == [] and code.execution_count is None
+    assert (
+        code.source == "x = ...\ncheck('99.x', x)"
+        and code.outputs == []
+        and code.execution_count is None
+    )
     assert student.metadata["course"]["edition"] == "student"
-    assert "x = 1" in nb.cells[2].source  # the instructor notebook is untouched
+    assert (
+        "x = 1" in nb.cells[2].source
+    )  # the instructor notebook is untouched
 
 
 def test_parameter_defaults_refuse_code():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("A = 1\nB = 'x'", metadata={"tags": ["parameters"]})])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "A = 1\nB = 'x'", metadata={"tags": ["parameters"]}
+            )
+        ]
+    )
     assert parameter_defaults(nb) == {"A": 1, "B": "x"}
     nb.cells[0].source = "A = compute()"
     with pytest.raises(ValueError, match="NAME = literal"):
@@ -43,10 +71,21 @@ def test_parameter_defaults_refuse_code():
 
 
 def test_mode_parameters_refuse_unknown_names_and_modes():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("N = 10", metadata={"tags": ["parameters"]})])
-    nb.metadata["course"] = {"smoke_parameters": {"N": 2}, "full_parameters": {"N": 1000}}
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "N = 10", metadata={"tags": ["parameters"]}
+            )
+        ]
+    )
+    nb.metadata["course"] = {
+        "smoke_parameters": {"N": 2},
+        "full_parameters": {"N": 1000},
+    }
     assert mode_parameters(nb, "lecture") == {}
-    assert mode_parameters(nb, "smoke") == {"N": 2} and mode_parameters(nb, "full") == {"N": 1000}
+    assert mode_parameters(nb, "smoke") == {"N": 2} and mode_parameters(
+        nb, "full"
+    ) == {"N": 1000}
     nb.metadata["course"]["full_parameters"] = {"M": 1}
     with pytest.raises(ValueError, match=r"full_parameters names \['M'\]"):
         mode_parameters(nb, "full")
@@ -59,11 +98,21 @@ def test_execution_logs_no_kernel_transport_warning(tmp_path):
     import subprocess
     import sys
 
-    code = ("import nbformat; from tools.notebook_tools import execute; "
-            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print(6 * 7)')]); "
-            "execute(nb, cwd=__import__('pathlib').Path('.')); print(nb.cells[0].outputs[0]['text'].strip())")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert run.returncode == 0 and run.stdout.strip() == "42", run.stdout + run.stderr
+    code = (
+        "import nbformat; from tools.notebook_tools import execute; "
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print(6 * 7)')]); "
+        "execute(nb, cwd=__import__('pathlib').Path('.')); print(nb.cells[0].outputs[0]['text'].strip())"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert run.returncode == 0 and run.stdout.strip() == "42", (
+        run.stdout + run.stderr
+    )
     assert "TCP" not in run.stderr and "WARNING" not in run.stderr, run.stderr
 
 
@@ -75,19 +124,57 @@ def test_nbval_compares_exercise_outputs(tmp_path):
     import sys
 
     def notebook(printed):
-        cell = nbformat.v4.new_code_cell(f"print({printed!r})", metadata={"tags": ["exercise", "solution"]},
-                                         execution_count=1,
-                                         outputs=[nbformat.v4.new_output("stream", text="✅ Exercise 99.x: correct!\n")])
-        return nbformat.v4.new_notebook(cells=[cell], metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                                               "display_name": "Python 3"}})
+        cell = nbformat.v4.new_code_cell(
+            f"print({printed!r})",
+            metadata={"tags": ["exercise", "solution"]},
+            execution_count=1,
+            outputs=[
+                nbformat.v4.new_output(
+                    "stream", text="✅ Exercise 99.x: correct!\n"
+                )
+            ],
+        )
+        return nbformat.v4.new_notebook(
+            cells=[cell],
+            metadata={
+                "kernelspec": {
+                    "name": "python3",
+                    "language": "python",
+                    "display_name": "Python 3",
+                }
+            },
+        )
 
     results = {}
-    for name, printed in [("good", "✅ Exercise 99.x: correct!"), ("bad", "❌ Exercise 99.x: not quite")]:
+    for name, printed in [
+        ("good", "✅ Exercise 99.x: correct!"),
+        ("bad", "❌ Exercise 99.x: not quite"),
+    ]:
         path = tmp_path / f"{name}.ipynb"
         nbformat.write(notebook(printed), path)
-        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "conftest", "-p", "no:cacheprovider",
-                              "--nbval-lax", "--nbval-current-env", "-m", "notebooks", str(path)],
-                             capture_output=True, text=True, cwd=ROOT, timeout=300)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "conftest",
+                "-p",
+                "no:cacheprovider",
+                "--nbval-lax",
+                "--nbval-current-env",
+                "-m",
+                "notebooks",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
         results[name] = (run.returncode, run.stdout[-1500:])
     assert results["good"][0] == 0, results["good"][1]
-    assert results["bad"][0] == 1 and "1 failed" in results["bad"][1], results["bad"][1]
+    assert results["bad"][0] == 1 and "1 failed" in results["bad"][1], results[
+        "bad"
+    ][1]

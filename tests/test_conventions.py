@@ -1,4 +1,5 @@
 """The course's notebook conventions (../shared/COURSE_DESIGN.md), checked on every notebook."""
+
 import ast
 import re
 import subprocess
@@ -8,15 +9,34 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.notebook_tools import (BEGIN, END, course_notebooks, full_parameters, parameter_defaults, smoke_parameters,
-                                  student_edition, tags)
+from tools.notebook_tools import (
+    BEGIN,
+    END,
+    course_notebooks,
+    full_parameters,
+    parameter_defaults,
+    smoke_parameters,
+    student_edition,
+    tags,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS = course_notebooks()
 IDS = [p.stem for p in BOOKS]
-EXPECTED = ["00_setup_check", "01_images_as_arrays", "02_color_histograms", "03_texture_and_entropy",
-            "04_haar_features_and_faces", "05_classical_pipeline", "06_cnn_building_blocks", "07_training_cnns",
-            "08_autotaggers", "09_vision_transformers", "10_your_own_images", "11_case_study_tally_sheets"]
+EXPECTED = [
+    "00_setup_check",
+    "01_images_as_arrays",
+    "02_color_histograms",
+    "03_texture_and_entropy",
+    "04_haar_features_and_faces",
+    "05_classical_pipeline",
+    "06_cnn_building_blocks",
+    "07_training_cnns",
+    "08_autotaggers",
+    "09_vision_transformers",
+    "10_your_own_images",
+    "11_case_study_tally_sheets",
+]
 CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d\.\w+)["']""")
 
 
@@ -29,7 +49,9 @@ def test_course_notebooks_exist_in_order():
     assert names[: len(EXPECTED)] == EXPECTED
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in names:
-        assert f"(notebooks/{name}.ipynb)" in readme, f"README's notebook table does not link {name}"
+        assert f"(notebooks/{name}.ipynb)" in readme, (
+            f"README's notebook table does not link {name}"
+        )
     problem = numbering_problem(names)
     assert problem is None, problem
 
@@ -38,20 +60,32 @@ def numbering_problem(names):
     """None when the notebooks are numbered 00, 01, 02, ... with no gap and no number used twice."""
     numbers = sorted(n[:2] for n in names)
     want = [f"{i:02d}" for i in range(len(numbers))]
-    return None if numbers == want else f"notebook numbers {numbers} should run {want[0]}..{want[-1]} without gaps or repeats"
+    return (
+        None
+        if numbers == want
+        else f"notebook numbers {numbers} should run {want[0]}..{want[-1]} without gaps or repeats"
+    )
 
 
 def test_numbering_check_catches_gaps_and_repeats():
     assert numbering_problem(["00_a", "01_b", "02_c"]) is None
-    assert numbering_problem(["00_a", "02_c"]) and numbering_problem(["00_a", "01_b", "01_c"])
+    assert numbering_problem(["00_a", "02_c"]) and numbering_problem(
+        ["00_a", "01_b", "01_c"]
+    )
     assert numbering_problem(["01_b", "02_c"])
 
 
 def test_shared_checker_finds_nothing():
     checker = ROOT.parent / "shared" / "tools" / "check_notebooks.py"
     if not checker.is_file():
-        pytest.skip("../shared/tools/check_notebooks.py is not beside this checkout")
-    out = subprocess.run([sys.executable, str(checker), str(ROOT / "notebooks")], capture_output=True, text=True)
+        pytest.skip(
+            "../shared/tools/check_notebooks.py is not beside this checkout"
+        )
+    out = subprocess.run(
+        [sys.executable, str(checker), str(ROOT / "notebooks")],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -59,11 +93,24 @@ def test_every_number_in_prose_is_backed():
     """The shared claims checker (run on the folder, as it expects) finds no number without evidence."""
     checker = ROOT.parent / "shared" / "tools" / "check_claims.py"
     if not checker.is_file():
-        pytest.skip("../shared/tools/check_claims.py is not beside this checkout")
-    out = subprocess.run([sys.executable, str(checker), "notebooks", "--bench", "bench/results"],
-                         capture_output=True, text=True, cwd=ROOT)
-    assert out.stdout.strip().endswith("0 number(s) in prose with no output, bench table or lecture figure behind them"), \
-        out.stdout + out.stderr
+        pytest.skip(
+            "../shared/tools/check_claims.py is not beside this checkout"
+        )
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(checker),
+            "notebooks",
+            "--bench",
+            "bench/results",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.stdout.strip().endswith(
+        "0 number(s) in prose with no output, bench table or lecture figure behind them"
+    ), out.stdout + out.stderr
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=IDS)
@@ -71,14 +118,20 @@ def test_structure(path):
     nb = load(path)
     first = nb.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# ")
-    assert path.stem[:2] in first.source.splitlines()[0], "title should carry the notebook number"
-    assert re.search(r"\*\*Time:\*\* about \d+ minutes", first.source), "first cell needs '**Time:** about N minutes'"
+    assert path.stem[:2] in first.source.splitlines()[0], (
+        "title should carry the notebook number"
+    )
+    assert re.search(r"\*\*Time:\*\* about \d+ minutes", first.source), (
+        "first cell needs '**Time:** about N minutes'"
+    )
     learn = re.search(r"## What you'll learn\n((?:- .+\n?)+)", first.source)
     assert learn, "first cell needs a '## What you'll learn' bullet list"
     assert 3 <= len(re.findall(r"^- ", learn.group(1), re.M)) <= 5
     assert nb.metadata.kernelspec.name == "python3"
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "import" in code[0].source and "parameters" in tags(code[1]), "imports cell, then the parameters cell"
+    assert "import" in code[0].source and "parameters" in tags(code[1]), (
+        "imports cell, then the parameters cell"
+    )
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=IDS)
@@ -86,17 +139,28 @@ def test_parameters_and_smoke_values(path):
     nb = load(path)
     defaults = parameter_defaults(nb)
     assert defaults, "the parameters cell is empty"
-    assert all(re.fullmatch(r"[A-Z][A-Z0-9_]*", k) for k in defaults), f"parameters must be UPPER_CASE: {list(defaults)}"
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9_]*", k) for k in defaults), (
+        f"parameters must be UPPER_CASE: {list(defaults)}"
+    )
     smoke = smoke_parameters(nb)
-    assert set(smoke) <= set(defaults), f"smoke_parameters not in the parameters cell: {set(smoke) - set(defaults)}"
+    assert set(smoke) <= set(defaults), (
+        f"smoke_parameters not in the parameters cell: {set(smoke) - set(defaults)}"
+    )
     for k, v in smoke.items():
-        assert type(v) is type(defaults[k]), f"{k}: smoke value {v!r} has another type than {defaults[k]!r}"
-    assert "full_parameters" in nb.metadata.get("course", {}), \
+        assert type(v) is type(defaults[k]), (
+            f"{k}: smoke value {v!r} has another type than {defaults[k]!r}"
+        )
+    assert "full_parameters" in nb.metadata.get("course", {}), (
         "set course.full_parameters in the notebook metadata (make notebooks MODE=full uses it; {} = lecture mode is full)"
+    )
     full = full_parameters(nb)
-    assert set(full) <= set(defaults), f"full_parameters not in the parameters cell: {set(full) - set(defaults)}"
+    assert set(full) <= set(defaults), (
+        f"full_parameters not in the parameters cell: {set(full) - set(defaults)}"
+    )
     for k, v in full.items():
-        assert type(v) is type(defaults[k]), f"{k}: full value {v!r} has another type than {defaults[k]!r}"
+        assert type(v) is type(defaults[k]), (
+            f"{k}: full value {v!r} has another type than {defaults[k]!r}"
+        )
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=IDS)
@@ -105,19 +169,42 @@ def test_exercises_have_checks_and_solutions(path):
 
     nb = load(path)
     known = set(all_exercise_ids())
-    exercise_cells = [c for c in nb.cells if c.cell_type == "code" and "exercise" in tags(c)]
-    assert 2 <= len(exercise_cells) <= 4, f"{len(exercise_cells)} exercises (want 2-4)"
+    exercise_cells = [
+        c for c in nb.cells if c.cell_type == "code" and "exercise" in tags(c)
+    ]
+    assert 2 <= len(exercise_cells) <= 4, (
+        f"{len(exercise_cells)} exercises (want 2-4)"
+    )
     for cell in exercise_cells:
         ids = CHECK_CALL.findall(cell.source)
-        assert len(ids) == 1, f"an exercise cell calls check() once: {cell.source[:80]!r}"
-        assert ids[0] in known and ids[0].startswith(path.stem[:2] + "."), f"unregistered id {ids[0]}"
-        assert "solution" in tags(cell) and BEGIN in cell.source and END in cell.source
+        assert len(ids) == 1, (
+            f"an exercise cell calls check() once: {cell.source[:80]!r}"
+        )
+        assert ids[0] in known and ids[0].startswith(path.stem[:2] + "."), (
+            f"unregistered id {ids[0]}"
+        )
+        assert (
+            "solution" in tags(cell)
+            and BEGIN in cell.source
+            and END in cell.source
+        )
         outs = "".join(o.get("text", "") for o in cell.outputs)
-        assert f"✅ Exercise {ids[0]}: correct!" in outs, f"stored output of {ids[0]} is not ✅: {outs!r}"
-        student = student_edition(nbformat.v4.new_notebook(cells=[cell])).cells[0].source
+        assert f"✅ Exercise {ids[0]}: correct!" in outs, (
+            f"stored output of {ids[0]} is not ✅: {outs!r}"
+        )
+        student = (
+            student_edition(nbformat.v4.new_notebook(cells=[cell]))
+            .cells[0]
+            .source
+        )
         assert "SOLUTION" not in student and ids[0] in student
-        assigned = [n.targets[0].id for n in ast.parse(student).body
-                    if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and n.value.value is ...]
+        assigned = [
+            n.targets[0].id
+            for n in ast.parse(student).body
+            if isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Constant)
+            and n.value.value is ...
+        ]
         assert assigned, "the student version must keep an `answer = ...` line"
 
 
@@ -125,46 +212,74 @@ def test_exercises_have_checks_and_solutions(path):
 def test_outputs_are_checked_and_clean(path):
     nb = load(path)
     checked = [c for c in nb.cells if "nbval-check-output" in tags(c)]
-    assert checked, "mark at least one cell with key numbers 'nbval-check-output'"
+    assert checked, (
+        "mark at least one cell with key numbers 'nbval-check-output'"
+    )
     for c in checked:
         assert c.outputs, "a checked cell must print something"
     for c in nb.cells:
         if c.cell_type != "code":
             continue
         assert not re.search(r"^\s*[!%]\s*(pip|conda|apt)", c.source, re.M)
-        assert not re.search(r"['\"]/(work|tmp|root|home|Users)/", c.source), "no literal machine paths"
+        assert not re.search(r"['\"]/(work|tmp|root|home|Users)/", c.source), (
+            "no literal machine paths"
+        )
         for o in c.get("outputs", []):
             assert o.output_type != "error"
-            text = o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+            text = o.get("text", "") + str(
+                o.get("data", {}).get("text/plain", "")
+            )
             assert "Traceback" not in text
-            assert not re.search(r"<\w+[\w.]* object at 0x", text), "object repr leaked: end plot lines with ;"
+            assert not re.search(r"<\w+[\w.]* object at 0x", text), (
+                "object repr leaked: end plot lines with ;"
+            )
     assert path.stat().st_size < 3 * 1024 * 1024
 
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-PROGRESS_TEXT = re.compile(r"\d+%\|[^|\n]*\||\[\d\d:\d\d<|\d(?:it|s)/s\]")  # tqdm: " 40%|████  | 4/10 [00:01<00:02, 3.1it/s]"
+PROGRESS_TEXT = re.compile(
+    r"\d+%\|[^|\n]*\||\[\d\d:\d\d<|\d(?:it|s)/s\]"
+)  # tqdm: " 40%|████  | 4/10 [00:01<00:02, 3.1it/s]"
 
 
 def execution_count_problem(nb):
     """None when the stored code cells ran once each, top to bottom: execution counts 1, 2, ..., n."""
-    counts = [c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    counts = [
+        c.execution_count
+        for c in nb.cells
+        if c.cell_type == "code" and c.source.strip()
+    ]
     want = list(range(1, len(counts) + 1))
     if counts == want:
         return None
-    first = next(i for i, (a, b) in enumerate(zip(counts + [None], want + [None])) if a != b)
+    first = next(
+        i
+        for i, (a, b) in enumerate(zip(counts + [None], want + [None]))
+        if a != b
+    )
     return f"execution counts should be 1..{len(want)}; code cell {first} has {counts[first]} (re-execute: make notebooks NB=..)"
 
 
 def frozen_widget_problems(nb):
     """Saved widget state and progress bars frozen into stored outputs (they render as junk or nothing)."""
-    found = ["notebook metadata holds saved widget state (metadata.widgets)"] if "widgets" in nb.metadata else []
+    found = (
+        ["notebook metadata holds saved widget state (metadata.widgets)"]
+        if "widgets" in nb.metadata
+        else []
+    )
     for i, c in enumerate(c for c in nb.cells if c.cell_type == "code"):
         for o in c.get("outputs", []):
             if WIDGET_MIME in o.get("data", {}):
-                found.append(f"code cell {i}: a widget output ({WIDGET_MIME}), e.g. a tqdm notebook progress bar")
-            text = o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+                found.append(
+                    f"code cell {i}: a widget output ({WIDGET_MIME}), e.g. a tqdm notebook progress bar"
+                )
+            text = o.get("text", "") + str(
+                o.get("data", {}).get("text/plain", "")
+            )
             if PROGRESS_TEXT.search(text):
-                found.append(f"code cell {i}: progress-bar text in a stored output: {PROGRESS_TEXT.search(text).group(0)!r}")
+                found.append(
+                    f"code cell {i}: progress-bar text in a stored output: {PROGRESS_TEXT.search(text).group(0)!r}"
+                )
     return found
 
 
@@ -179,15 +294,40 @@ def test_stored_run_is_one_clean_top_to_bottom_run(path):
 
 def test_clean_run_checks_catch_reruns_widgets_and_progress_bars():
     cell = nbformat.v4.new_code_cell
-    nb = nbformat.v4.new_notebook(cells=[cell("a = 1", execution_count=1), cell(""), cell("b = 2", execution_count=2)])
-    assert execution_count_problem(nb) is None and frozen_widget_problems(nb) == []
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            cell("a = 1", execution_count=1),
+            cell(""),
+            cell("b = 2", execution_count=2),
+        ]
+    )
+    assert (
+        execution_count_problem(nb) is None
+        and frozen_widget_problems(nb) == []
+    )
     nb.cells[2].execution_count = 5
     assert "code cell 1 has 5" in execution_count_problem(nb)
     nb.cells[0].execution_count = None
     assert execution_count_problem(nb)
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
-    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={WIDGET_MIME: {"model_id": "x"}})]
-    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stderr", text=" 40%|████      | 4/10 [00:01<00:02, 3.10it/s]")]
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={WIDGET_MIME: {"model_id": "x"}}
+        )
+    ]
+    nb.cells[2].outputs = [
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text=" 40%|████      | 4/10 [00:01<00:02, 3.10it/s]",
+        )
+    ]
     assert len(frozen_widget_problems(nb)) == 3
-    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="accuracy 0.91 | loss 0.3 | 10% of the data")]
-    assert len(frozen_widget_problems(nb)) == 2, "plain text with | and % is not a progress bar"
+    nb.cells[2].outputs = [
+        nbformat.v4.new_output(
+            "stream", text="accuracy 0.91 | loss 0.3 | 10% of the data"
+        )
+    ]
+    assert len(frozen_widget_problems(nb)) == 2, (
+        "plain text with | and % is not a progress bar"
+    )

@@ -1,4 +1,5 @@
 """Display helpers: draw what they are given, return the axes, refuse bad input clearly."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -6,8 +7,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import show_images, show_with_histogram, sliders  # noqa: E402
-from helpers import display  # noqa: E402
+from helpers import (  # noqa: E402
+    display,  # noqa: E402
+    show_images,
+    show_with_histogram,
+    sliders,
+)
 
 
 def teardown_function():
@@ -44,10 +49,18 @@ def test_histogram_counts_rgb_and_gray():
     ax_img, ax_hist = show_with_histogram(img)
     lines = ax_hist.get_lines()
     assert [l.get_label() for l in lines] == ["red", "green", "blue"]
-    assert [l.get_color() for l in lines] == ["#D55E00", "#009E73", "#0072B2"]  # Okabe-Ito, not pure red/green
-    assert len({l.get_linestyle() for l in lines}) == 3  # told apart without colour too
+    assert [l.get_color() for l in lines] == [
+        "#D55E00",
+        "#009E73",
+        "#0072B2",
+    ]  # Okabe-Ito, not pure red/green
+    assert (
+        len({l.get_linestyle() for l in lines}) == 3
+    )  # told apart without colour too
     red_counts = lines[0].get_ydata()
-    assert red_counts[-1] == 100 and red_counts.sum() == 100  # all 100 red values are 255
+    assert (
+        red_counts[-1] == 100 and red_counts.sum() == 100
+    )  # all 100 red values are 255
     assert lines[1].get_ydata()[0] == 100
     ramp = np.linspace(0, 1, 100).reshape(10, 10)
     _, ax_hist = show_with_histogram(ramp, bins=10)
@@ -71,8 +84,8 @@ def test_show_images_uses_the_data_range_not_each_images_own():
     dark[0, 0] = 60
     dim_float = np.linspace(0.1, 0.3, 16).reshape(4, 4)
     axes = show_images([dark, dim_float], ["dark", "dim"])
-    assert _shown_range(axes[0]) == (0, 255)      # a dark uint8 image stays dark
-    assert _shown_range(axes[1]) == (0, 1)        # a float image is shown on 0..1
+    assert _shown_range(axes[0]) == (0, 255)  # a dark uint8 image stays dark
+    assert _shown_range(axes[1]) == (0, 1)  # a float image is shown on 0..1
     assert axes[0].get_title() == "dark"
 
 
@@ -90,7 +103,9 @@ def test_show_images_stretch_is_opt_in_and_labelled():
     np.testing.assert_allclose(np.asarray(shown)[0, 0], [0.5, 0.25, 0.0])
     np.testing.assert_allclose(np.asarray(shown)[1, 1], [0.0, 0.0, 1.0])
     flat = show_images([np.full((3, 3), 7, np.uint8)], stretch=True)[0]
-    assert _shown_range(flat)[1] > _shown_range(flat)[0]   # a constant image does not divide by zero
+    assert (
+        _shown_range(flat)[1] > _shown_range(flat)[0]
+    )  # a constant image does not divide by zero
 
 
 def test_show_with_histogram_gray_in_data_range():
@@ -106,7 +121,7 @@ def test_sliders_draw_the_default_when_a_tool_runs_the_notebook(monkeypatch):
         calls.append((bins, angle))
         return "drawn"
 
-    assert display.live_frontend() is False   # pytest is no notebook frontend
+    assert display.live_frontend() is False  # pytest is no notebook frontend
     assert sliders(draw, bins=(4, 128, 4), angle=[0, 45, 90]) == "drawn"
     assert calls == [(32, 0)]
 
@@ -115,7 +130,9 @@ def test_sliders_in_a_live_frontend_call_interact(monkeypatch):
     import ipywidgets
 
     seen = {}
-    monkeypatch.setattr(ipywidgets, "interact", lambda fn, **kw: seen.update(fn=fn, kw=kw))
+    monkeypatch.setattr(
+        ipywidgets, "interact", lambda fn, **kw: seen.update(fn=fn, kw=kw)
+    )
     monkeypatch.setenv("COURSE_SLIDERS", "1")
 
     def draw(bins=32):
@@ -137,7 +154,7 @@ def test_live_frontend_reads_the_kernels_stdin_flag(monkeypatch):
     monkeypatch.delenv("COURSE_SLIDERS", raising=False)
     monkeypatch.setattr(IPython, "get_ipython", lambda: Shell())
     assert display.live_frontend() is True
-    Kernel._allow_stdin = False     # what nbclient, papermill and nbval send
+    Kernel._allow_stdin = False  # what nbclient, papermill and nbval send
     assert display.live_frontend() is False
 
 
@@ -149,7 +166,9 @@ def test_sliders_bad_input(monkeypatch):
 
     with pytest.raises(ValueError, match="no argument 'angle'"):
         sliders(draw, angle=(0, 90))
-    with pytest.raises(ValueError, match=r"give draw\(\) a default for 'bins'"):
+    with pytest.raises(
+        ValueError, match=r"give draw\(\) a default for 'bins'"
+    ):
         sliders(draw, bins=(4, 64))
 
 
@@ -159,12 +178,24 @@ def test_stored_notebooks_hold_no_widget_state():
 
     from tools.notebook_tools import course_notebooks
 
-    with_sliders = [p for p in course_notebooks() if "sliders(" in p.read_text(encoding="utf-8")]
-    assert len(with_sliders) >= 3   # 02 (bins, threshold), 03 (entropy radius), 04 (scaleFactor, minNeighbors)
+    with_sliders = [
+        p
+        for p in course_notebooks()
+        if "sliders(" in p.read_text(encoding="utf-8")
+    ]
+    assert (
+        len(with_sliders) >= 3
+    )  # 02 (bins, threshold), 03 (entropy radius), 04 (scaleFactor, minNeighbors)
     for path in with_sliders:
         nb = json.loads(path.read_text(encoding="utf-8"))
-        assert "widgets" not in nb.get("metadata", {}), f"{path.name}: metadata.widgets is stored"
+        assert "widgets" not in nb.get("metadata", {}), (
+            f"{path.name}: metadata.widgets is stored"
+        )
         for i, cell in enumerate(nb["cells"]):
             for out in cell.get("outputs", []):
-                assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
+                assert (
+                    "application/vnd.jupyter.widget-view+json"
+                    not in out.get("data", {})
+                ), (
                     f"{path.name} cell {i}: a widget view is stored; call helpers.sliders() instead of interact()"
+                )

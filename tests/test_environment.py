@@ -1,4 +1,6 @@
-"""One source of truth for packages: requirements.txt; the conda files must list the same pins."""
+"""One source of truth for packages: requirements.txt (what the notebooks need) and requirements-dev.txt
+(plus tests, site and lint); the conda files list requirements.txt's pins and nothing else."""
+
 import re
 from pathlib import Path
 
@@ -7,46 +9,91 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def pins_from_requirements():
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
-    return {l.split("==")[0].lower(): l.split("==")[1] for l in lines if l.strip() and not l.startswith("#")}
+def pins_from_requirements(name="requirements.txt"):
+    """name -> version of the exact pins in one requirements file (an `-r` include is not followed)."""
+    lines = (ROOT / name).read_text().splitlines()
+    return {
+        line.split("==")[0].lower(): line.split("==")[1]
+        for line in lines
+        if line.strip() and not line.startswith(("#", "-r"))
+    }
 
 
 def pins_from_environment(path):
     env = yaml.safe_load(path.read_text())
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    return {p.split("==")[0].lower(): p.split("==")[1] for p in pip if not p.startswith("-")}
+    pip = next(
+        d["pip"]
+        for d in env["dependencies"]
+        if isinstance(d, dict) and "pip" in d
+    )
+    return {
+        p.split("==")[0].lower(): p.split("==")[1]
+        for p in pip
+        if not p.startswith("-")
+    }
 
 
 def test_every_requirement_is_pinned_exactly():
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][\w.]*", line), f"not an exact pin: {line!r}"
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            if line.strip() and not line.startswith(("#", "-r")):
+                assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][\w.]*", line), (
+                    f"{name}: not an exact pin: {line!r}"
+                )
+
+
+def test_dev_requirements_add_to_the_notebooks_own():
+    dev = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    assert "-r requirements.txt" in dev, (
+        "requirements-dev.txt must include requirements.txt"
+    )
+    runtime, extra = (
+        pins_from_requirements(),
+        pins_from_requirements("requirements-dev.txt"),
+    )
+    assert not set(runtime) & set(extra), (
+        f"pinned in both files: {sorted(set(runtime) & set(extra))}"
+    )
+    for tool in ("pytest", "nbval", "jupyter-book", "ruff"):
+        assert tool in extra and tool not in runtime, (
+            f"{tool} belongs in requirements-dev.txt only"
+        )
 
 
 def test_environment_files_match_requirements():
     want = pins_from_requirements()
-    for path in (ROOT / "environment.yml", ROOT / "binder" / "environment.yml"):
+    for path in (
+        ROOT / "environment.yml",
+        ROOT / "binder" / "environment.yml",
+    ):
         got = pins_from_environment(path)
-        assert got == want, f"{path.relative_to(ROOT)} drifted from requirements.txt: " \
+        assert got == want, (
+            f"{path.relative_to(ROOT)} drifted from requirements.txt: "
             f"only there {sorted(set(got.items()) - set(want.items()))}, missing {sorted(set(want.items()) - set(got.items()))}"
+        )
 
 
 def test_binder_environment_identical_to_root():
-    assert (ROOT / "environment.yml").read_text() == (ROOT / "binder" / "environment.yml").read_text()
+    assert (ROOT / "environment.yml").read_text() == (
+        ROOT / "binder" / "environment.yml"
+    ).read_text()
 
 
 def test_course_critical_pins():
     pins = pins_from_requirements()
     assert pins["torch"] == "2.14.1" and pins["torchvision"] == "0.29.1"
-    assert int(pins["opencv-python-headless"].split(".")[0]) < 5, "OpenCV 5 ships no Haar cascades"
+    assert int(pins["opencv-python-headless"].split(".")[0]) < 5, (
+        "OpenCV 5 ships no Haar cascades"
+    )
 
 
 def test_installed_versions_match_pins():
     from importlib.metadata import version
 
     for name, pinned in pins_from_requirements().items():
-        assert version(name).split("+")[0] == pinned, f"{name}: installed {version(name)}, pinned {pinned}; run make setup"
+        assert version(name).split("+")[0] == pinned, (
+            f"{name}: installed {version(name)}, pinned {pinned}; run make setup"
+        )
 
 
 def test_binder_files():
@@ -60,11 +107,21 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     command = "make test"
-    assert re.search(rf"^{command}\s+# set up, run the whole test suite", readme, re.M), "README lost its test command"
-    runs = [l.strip() for l in ci.splitlines() if re.search(rf"\b{command}$", l.strip()) and not l.lstrip().startswith("#")]
-    assert any("PYTHON=" not in l for l in runs), f".ci/run must run the README's command as it is: {runs}"
-    assert any('env PYTHON="python$newest" make test' in l for l in runs), \
+    assert re.search(
+        rf"^{command}\s+# set up, run the whole test suite", readme, re.M
+    ), "README lost its test command"
+    runs = [
+        l.strip()
+        for l in ci.splitlines()
+        if re.search(rf"\b{command}$", l.strip())
+        and not l.lstrip().startswith("#")
+    ]
+    assert any("PYTHON=" not in l for l in runs), (
+        f".ci/run must run the README's command as it is: {runs}"
+    )
+    assert any('env PYTHON="python$newest" make test' in l for l in runs), (
         f".ci/run must also run the tests on the newest supported Python: {runs}"
+    )
 
 
 def test_import_helpers_is_quiet_and_light():
@@ -72,31 +129,70 @@ def test_import_helpers_is_quiet_and_light():
     import sys
 
     code = "import sys; import helpers; print(sorted(m for m in ('torch', 'matplotlib.pyplot', 'timm', 'cv2') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", "importing helpers pulled in heavy modules or printed: " + out.stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "[]", (
+        "importing helpers pulled in heavy modules or printed: " + out.stdout
+    )
     assert out.stderr == ""
 
 
-def lock_pins():
-    """requirements.lock (make lock): name -> [(version, environment marker)], every line an exact pin."""
+def lock_pins(name="requirements.lock"):
+    """A lock (make lock): name -> [(version, environment marker)], every line an exact pin."""
     pins = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
+    for line in (ROOT / name).read_text().splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        m = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][\w.+]*)(?:\s*;\s*(.+))?", line.strip())
-        assert m, f"requirements.lock: not an exact pin: {line!r}"
-        pins.setdefault(m.group(1).lower().replace("_", "-"), []).append((m.group(2), m.group(3)))
+        m = re.fullmatch(
+            r"([A-Za-z0-9_.\-]+)==([0-9][\w.+]*)(?:\s*;\s*(.+))?", line.strip()
+        )
+        assert m, f"{name}: not an exact pin: {line!r}"
+        pins.setdefault(m.group(1).lower().replace("_", "-"), []).append(
+            (m.group(2), m.group(3))
+        )
     return pins
+
+
+def test_dev_lock_agrees_with_both_requirement_files_and_the_runtime_lock():
+    dev_lock, lock = lock_pins("requirements-dev.lock"), lock_pins()
+    wanted = pins_from_requirements() | pins_from_requirements(
+        "requirements-dev.txt"
+    )
+    for name, version in wanted.items():
+        assert [v for v, _ in dev_lock.get(name, [])] == [version], (
+            f"{name}: pinned {version}, requirements-dev.lock has {dev_lock.get(name)}: run make lock"
+        )
+
+    def versions(entries):
+        return sorted({v for v, _ in entries or []})
+
+    differ = {
+        n: (versions(lock[n]), versions(dev_lock.get(n)))
+        for n in lock
+        if versions(dev_lock.get(n)) != versions(lock[n])
+    }
+    assert not differ, f"the two locks disagree (run make lock): {differ}"
 
 
 def test_lock_agrees_with_requirements():
     lock = lock_pins()
-    assert len(lock) > len(pins_from_requirements()) + 50, "requirements.lock should pin the transitive dependencies too"
+    assert len(lock) > len(pins_from_requirements()) + 50, (
+        "requirements.lock should pin the transitive dependencies too"
+    )
     for name, version in pins_from_requirements().items():
-        assert name in lock, f"{name} is in requirements.txt but not in requirements.lock: run make lock"
-        assert [v for v, _ in lock[name]] == [version], \
+        assert name in lock, (
+            f"{name} is in requirements.txt but not in requirements.lock: run make lock"
+        )
+        assert [v for v, _ in lock[name]] == [version], (
             f"{name}: requirements.txt pins {version}, requirements.lock {lock[name]}: run make lock"
-    assert "make lock" in (ROOT / "requirements.lock").read_text().splitlines()[1]
+        )
+    assert (
+        "make lock" in (ROOT / "requirements.lock").read_text().splitlines()[1]
+    )
 
 
 def test_installed_versions_match_the_lock():
@@ -105,9 +201,11 @@ def test_installed_versions_match_the_lock():
 
     from packaging.markers import Marker
 
-    cpu_torch = "+cpu" in version("torch")  # the README's CPU-only route: no CUDA libraries at all
+    cpu_torch = "+cpu" in version(
+        "torch"
+    )  # the README's CPU-only route: no CUDA libraries at all
     wrong = []
-    for name, entries in lock_pins().items():
+    for name, entries in lock_pins("requirements-dev.lock").items():
         for pinned, marker in entries:
             if marker and not Marker(marker).evaluate():
                 continue
@@ -115,7 +213,11 @@ def test_installed_versions_match_the_lock():
                 got = version(name).split("+")[0]
             except PackageNotFoundError:
                 got = None
-            if got is None and cpu_torch and (name.startswith(("nvidia-", "cuda-")) or name == "triton"):
+            if (
+                got is None
+                and cpu_torch
+                and (name.startswith(("nvidia-", "cuda-")) or name == "triton")
+            ):
                 continue
             if got != pinned:
                 wrong.append(f"{name}: installed {got}, locked {pinned}")
@@ -123,14 +225,27 @@ def test_installed_versions_match_the_lock():
 
 
 def test_setup_and_binder_install_from_the_lock():
-    assert "-r requirements.txt -c requirements.lock" in (ROOT / "tools" / "setup.sh").read_text()
-    assert "requirements.lock" in (ROOT / "tools" / "setup.sh").read_text().split("want=")[1].splitlines()[0], \
-        "setup's stamp should change when the lock does"
-    assert "-r requirements.txt -c requirements.lock" in (ROOT / "binder" / "postBuild").read_text()
+    assert (
+        "-r requirements-dev.txt -c requirements-dev.lock"
+        in (ROOT / "tools" / "setup.sh").read_text()
+    ), "make setup installs the notebooks' packages and the developers' tools"
+    assert (
+        "requirements-dev.lock"
+        in (ROOT / "tools" / "setup.sh")
+        .read_text()
+        .split("want=")[1]
+        .splitlines()[0]
+    ), "setup's stamp should change when the lock does"
+    assert (
+        "-r requirements.txt -c requirements.lock"
+        in (ROOT / "binder" / "postBuild").read_text()
+    )
 
 
 def test_python_floor_is_311_everywhere():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'^requires-python = ">=3\.11"', pyproject, re.M)
-    assert re.search(r"Python 3\.11 (or newer|to 3\.\d+)", (ROOT / "README.md").read_text()), "README: the floor is 3.11"
+    assert re.search(
+        r"Python 3\.11 (or newer|to 3\.\d+)", (ROOT / "README.md").read_text()
+    ), "README: the floor is 3.11"
     assert "python=3.11" in (ROOT / "environment.yml").read_text()

@@ -1,4 +1,5 @@
 """Exercise checks: right answers pass, wrong ones get a hint, unanswered ones a nudge, never a traceback."""
+
 import numpy as np
 import pytest
 
@@ -11,7 +12,9 @@ def test_unanswered_gets_a_nudge(capsys):
         ok, message = evaluate(exercise_id, ...)
         assert ok is None and "not answered yet" in message
     check("01.quarter_flip", ...)
-    assert capsys.readouterr().out.startswith("👉 Exercise 01.quarter_flip: not answered yet")
+    assert capsys.readouterr().out.startswith(
+        "👉 Exercise 01.quarter_flip: not answered yet"
+    )
 
 
 def test_wrong_kind_of_answer_is_a_hint_not_a_crash():
@@ -22,14 +25,22 @@ def test_wrong_kind_of_answer_is_a_hint_not_a_crash():
             try:
                 ok, message = evaluate(exercise_id, junk, strict=True)
             except Exception as exc:
-                crashed.append(f"{exercise_id} on {type(junk).__name__}: {type(exc).__name__}: {exc}")
+                crashed.append(
+                    f"{exercise_id} on {type(junk).__name__}: {type(exc).__name__}: {exc}"
+                )
                 continue
             assert ok is False, f"{exercise_id} accepted {junk!r}"
-            assert message.startswith(f"Exercise {exercise_id}: not yet. Hint: "), message
-    assert not crashed, "checkers crashed instead of giving a hint:\n" + "\n".join(crashed)
+            assert message.startswith(
+                f"Exercise {exercise_id}: not yet. Hint: "
+            ), message
+    assert not crashed, (
+        "checkers crashed instead of giving a hint:\n" + "\n".join(crashed)
+    )
 
 
-def test_a_crashing_checker_is_caught_by_strict_mode_and_kind_to_students(monkeypatch):
+def test_a_crashing_checker_is_caught_by_strict_mode_and_kind_to_students(
+    monkeypatch,
+):
     from helpers import exercises
 
     def broken(answer):
@@ -43,7 +54,10 @@ def test_a_crashing_checker_is_caught_by_strict_mode_and_kind_to_students(monkey
 
 
 def test_unknown_ids_are_clear():
-    with pytest.raises(ValueError, match=r"unknown exercise id '01.nope'; notebook 01 has: .*01.quarter_flip"):
+    with pytest.raises(
+        ValueError,
+        match=r"unknown exercise id '01.nope'; notebook 01 has: .*01.quarter_flip",
+    ):
         evaluate("01.nope", 1)
     with pytest.raises(ValueError, match="no exercises for notebook '77'"):
         evaluate("77.x", 1)

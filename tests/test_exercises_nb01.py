@@ -1,4 +1,5 @@
 """Exercise checks of 01_images_as_arrays: the solution passes, typical wrong answers get their hint, no crash."""
+
 import numpy as np
 import pytest
 
@@ -18,20 +19,45 @@ def ok(exercise_id, answer):
 
 
 def test_latent_or_object():
-    solution = {"A": "latent", "B": "object", "C": "latent", "D": "object", "E": "latent", "F": "object"}
+    solution = {
+        "A": "latent",
+        "B": "object",
+        "C": "latent",
+        "D": "object",
+        "E": "latent",
+        "F": "object",
+    }
     assert RESEARCH_QUESTIONS == solution
-    assert ok("01.latent_or_object", solution) == (True, "Exercise 01.latent_or_object: correct!")
+    assert ok("01.latent_or_object", solution) == (
+        True,
+        "Exercise 01.latent_or_object: correct!",
+    )
     # any reasonable form: a list in order, long labels, lower-case keys, stray spaces
     assert ok("01.latent_or_object", list(solution.values()))[0] is True
-    long = {k.lower(): ("latent measure" if v == "latent" else " Object of study ") for k, v in solution.items()}
+    long = {
+        k.lower(): ("latent measure" if v == "latent" else " Object of study ")
+        for k, v in solution.items()
+    }
     assert ok("01.latent_or_object", long)[0] is True
     one_wrong = dict(solution, B="latent")
     good, hint = ok("01.latent_or_object", one_wrong)
     assert good is False and "5 of 6 right" in hint
-    swapped = {k: ("object" if v == "latent" else "latent") for k, v in solution.items()}
+    swapped = {
+        k: ("object" if v == "latent" else "latent")
+        for k, v in solution.items()
+    }
     assert "every label is swapped" in ok("01.latent_or_object", swapped)[1]
-    assert "missing: F" in ok("01.latent_or_object", {k: v for k, v in solution.items() if k != "F"})[1]
-    assert 'not \'maybe\'' in ok("01.latent_or_object", dict(solution, C="maybe"))[1]
+    assert (
+        "missing: F"
+        in ok(
+            "01.latent_or_object",
+            {k: v for k, v in solution.items() if k != "F"},
+        )[1]
+    )
+    assert (
+        "not 'maybe'"
+        in ok("01.latent_or_object", dict(solution, C="maybe"))[1]
+    )
     assert "give 6 labels" in ok("01.latent_or_object", ["latent"] * 3)[1]
     assert "give a dict" in ok("01.latent_or_object", "latent")[1]
 
@@ -40,10 +66,16 @@ def test_wrapped(img):
     want = int(np.sum(img > 155))
     assert ok("01.wrapped", want)[0] is True
     assert ok("01.wrapped", np.int64(want))[0] is True
-    assert ok("01.wrapped", float(want))[0] is True          # typed as 78134.0
+    assert ok("01.wrapped", float(want))[0] is True  # typed as 78134.0
     assert "off by one" in ok("01.wrapped", int(np.sum(img >= 155)))[1]
-    assert "already wrapped" in ok("01.wrapped", int(np.sum(img + np.uint8(100) > 255)))[1]   # = 0
-    assert "every channel value" in ok("01.wrapped", int(np.sum((img > 155).any(axis=2))))[1]
+    assert (
+        "already wrapped"
+        in ok("01.wrapped", int(np.sum(img + np.uint8(100) > 255)))[1]
+    )  # = 0
+    assert (
+        "every channel value"
+        in ok("01.wrapped", int(np.sum((img > 155).any(axis=2))))[1]
+    )
     assert "do NOT wrap" in ok("01.wrapped", img.size - want)[1]
     assert "whole number" in ok("01.wrapped", 3.5)[1]
 
@@ -51,26 +83,58 @@ def test_wrapped(img):
 def test_gray_by_hand(img):
     from skimage.color import rgb2gray
 
-    assert ok("01.gray_by_hand", (img / 255.0) @ np.array([0.2125, 0.7154, 0.0721]))[0] is True
-    assert ok("01.gray_by_hand", rgb2gray(img).round(4))[0] is True     # rounded to the printed 4 decimals
-    assert "0-255 scale" in ok("01.gray_by_hand", img @ np.array([0.2125, 0.7154, 0.0721]))[1]
+    assert (
+        ok(
+            "01.gray_by_hand",
+            (img / 255.0) @ np.array([0.2125, 0.7154, 0.0721]),
+        )[0]
+        is True
+    )
+    assert (
+        ok("01.gray_by_hand", rgb2gray(img).round(4))[0] is True
+    )  # rounded to the printed 4 decimals
+    assert (
+        "0-255 scale"
+        in ok("01.gray_by_hand", img @ np.array([0.2125, 0.7154, 0.0721]))[1]
+    )
     assert "plain mean" in ok("01.gray_by_hand", img.mean(axis=2) / 255)[1]
-    assert "Rec. 709" in ok("01.gray_by_hand", (img / 255.0) @ np.array([0.2126, 0.7152, 0.0722]))[1]
+    assert (
+        "Rec. 709"
+        in ok(
+            "01.gray_by_hand",
+            (img / 255.0) @ np.array([0.2126, 0.7152, 0.0722]),
+        )[1]
+    )
     assert "shape (300, 451)" in ok("01.gray_by_hand", img / 255.0)[1]
 
 
 def test_quarter_flip(img):
     h, w = img.shape[0] // 2, img.shape[1] // 2
     assert ok("01.quarter_flip", img[:h, :w][:, ::-1])[0] is True
-    assert ok("01.quarter_flip", img[:h, :w][:, ::-1].tolist())[0] is True      # a nested list too
+    assert (
+        ok("01.quarter_flip", img[:h, :w][:, ::-1].tolist())[0] is True
+    )  # a nested list too
     assert "not yet mirrored" in ok("01.quarter_flip", img[:h, :w])[1]
     assert "upside down" in ok("01.quarter_flip", img[:h, :w][::-1])[1]
-    assert "mirrored the whole photo first" in ok("01.quarter_flip", img[:, ::-1][:h, :w])[1]
+    assert (
+        "mirrored the whole photo first"
+        in ok("01.quarter_flip", img[:, ::-1][:h, :w])[1]
+    )
     assert "shape (150, 225, 3)" in ok("01.quarter_flip", img)[1]
 
 
-@pytest.mark.parametrize("exercise_id", ["01.latent_or_object", "01.wrapped", "01.gray_by_hand", "01.quarter_flip"])
+@pytest.mark.parametrize(
+    "exercise_id",
+    [
+        "01.latent_or_object",
+        "01.wrapped",
+        "01.gray_by_hand",
+        "01.quarter_flip",
+    ],
+)
 def test_junk_gets_a_hint(exercise_id):
     for junk in ("a string", 42, np.zeros((2, 2)), object(), {"A": 1}):
         good, message = ok(exercise_id, junk)
-        assert good is False and message.startswith(f"Exercise {exercise_id}: not yet. Hint: "), message
+        assert good is False and message.startswith(
+            f"Exercise {exercise_id}: not yet. Hint: "
+        ), message

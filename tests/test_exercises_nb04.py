@@ -1,4 +1,5 @@
 """Exercise checks of 04_haar_features_and_faces: the solution passes, the printed form passes, typical wrong answers get their hint."""
+
 import numpy as np
 import pytest
 
@@ -14,26 +15,50 @@ def test_region_sum_is_a_function_checked_on_another_integral_image():
     import cv2
 
     def region_sum(ii, r0, c0, r1, c1):
-        return ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0] + ii[r0, c0]
+        return (
+            ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0] + ii[r0, c0]
+        )
 
-    assert ok("04.region_sum", region_sum) == (True, "Exercise 04.region_sum: correct!")
+    assert ok("04.region_sum", region_sum) == (
+        True,
+        "Exercise 04.region_sum: correct!",
+    )
     img = np.arange(12, dtype=np.uint8).reshape(3, 4)
-    assert region_sum(cv2.integral(img), 1, 1, 2, 3) == img[1:3, 1:4].sum()   # the layout the task describes
+    assert (
+        region_sum(cv2.integral(img), 1, 1, 2, 3) == img[1:3, 1:4].sum()
+    )  # the layout the task describes
 
     def skimage_style(ii, r0, c0, r1, c1):
-        return ii[r1, c1] - ii[r0 - 1, c1] - ii[r1, c0 - 1] + ii[r0 - 1, c0 - 1]
+        return (
+            ii[r1, c1] - ii[r0 - 1, c1] - ii[r1, c0 - 1] + ii[r0 - 1, c0 - 1]
+        )
 
     assert "off by one" in ok("04.region_sum", skimage_style)[1]
-    assert "add ii[r0, c0] back" in ok("04.region_sum", lambda ii, r0, c0, r1, c1:
-                                      ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0])[1]
-    assert "sums entries of the integral image" in ok("04.region_sum", lambda ii, r0, c0, r1, c1:
-                                                      ii[r0:r1 + 1, c0:c1 + 1].sum())[1]
+    assert (
+        "add ii[r0, c0] back"
+        in ok(
+            "04.region_sum",
+            lambda ii, r0, c0, r1, c1: (
+                ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0]
+            ),
+        )[1]
+    )
+    assert (
+        "sums entries of the integral image"
+        in ok(
+            "04.region_sum",
+            lambda ii, r0, c0, r1, c1: ii[r0 : r1 + 1, c0 : c1 + 1].sum(),
+        )[1]
+    )
     # a fixed number (the old exercise's answer) is not a function
     assert "give a function" in ok("04.region_sum", 1234.5)[1]
     # the student's function crashing is a hint, not a traceback
     good, hint = ok("04.region_sum", lambda ii: 0)
     assert good is False and "raised TypeError" in hint
-    assert "did not return a number" in ok("04.region_sum", lambda ii, r0, c0, r1, c1: "many")[1]
+    assert (
+        "did not return a number"
+        in ok("04.region_sum", lambda ii, r0, c0, r1, c1: "many")[1]
+    )
 
 
 def test_two_rect():
@@ -43,10 +68,18 @@ def test_two_rect():
     right, left = face[6:10, 12:21].sum(), face[6:10, 3:12].sum()
     assert ok("04.two_rect", right - left)[0] is True
     assert ok("04.two_rect", np.float32(right - left))[0] is True
-    assert ok("04.two_rect", round(float(right - left), 4))[0] is True     # typed as printed
-    assert "decimals" in ok("04.two_rect", round(float(right - left), 1) + 0.02)[1]
+    assert (
+        ok("04.two_rect", round(float(right - left), 4))[0] is True
+    )  # typed as printed
+    assert (
+        "decimals"
+        in ok("04.two_rect", round(float(right - left), 1) + 0.02)[1]
+    )
     assert "sign is flipped" in ok("04.two_rect", left - right)[1]
-    assert "inclusive" in ok("04.two_rect", face[6:9, 12:20].sum() - face[6:9, 3:11].sum())[1]
+    assert (
+        "inclusive"
+        in ok("04.two_rect", face[6:9, 12:20].sum() - face[6:9, 3:11].sum())[1]
+    )
     assert "right sum (rows 6-9" in ok("04.two_rect", 50.0)[1]
     assert "one number" in ok("04.two_rect", [right, left])[1]
 
@@ -60,9 +93,13 @@ def errors():
 def test_min_neighbors_on_the_labelled_set(errors):
     fewest = min(sum(e) for e in errors.values())
     want = min(k for k, e in errors.items() if sum(e) == fewest)
-    assert errors[want][0] >= 1            # the cameraman (in profile) is missed at every k
+    assert (
+        errors[want][0] >= 1
+    )  # the cameraman (in profile) is missed at every k
     assert ok("04.min_neighbors", want, labelled=LABELLED_FACES)[0] is True
-    assert ok("04.min_neighbors", np.int64(want))[0] is True            # default context = the notebook's
+    assert (
+        ok("04.min_neighbors", np.int64(want))[0] is True
+    )  # default context = the notebook's
     good, hint = ok("04.min_neighbors", 3)
     assert good is False and f"{errors[3][1]} false box(es)" in hint
     assert "smaller value already" in ok("04.min_neighbors", want + 2)[1]
@@ -80,8 +117,12 @@ def test_min_neighbors_uses_the_labels_it_is_given():
     assert ok("04.min_neighbors", want, labelled=no_faces)[0] is True
 
 
-@pytest.mark.parametrize("exercise_id", ["04.region_sum", "04.two_rect", "04.min_neighbors"])
+@pytest.mark.parametrize(
+    "exercise_id", ["04.region_sum", "04.two_rect", "04.min_neighbors"]
+)
 def test_junk_gets_a_hint(exercise_id):
     for junk in ("a string", np.zeros((2, 3)), object(), [1, "x"]):
         good, message = ok(exercise_id, junk)
-        assert good is False and message.startswith(f"Exercise {exercise_id}: not yet. Hint: "), message
+        assert good is False and message.startswith(
+            f"Exercise {exercise_id}: not yet. Hint: "
+        ), message

@@ -1,4 +1,5 @@
 """Checkers of notebook 07: right answers pass, typical mistakes get their specific hint."""
+
 import math
 
 import numpy as np
@@ -15,11 +16,28 @@ def evaluate(exercise_id, answer):
 
 
 def test_accuracy():
-    assert evaluate("07.accuracy", lambda logits, y: (logits.argmax(1) == y).float().mean().item())[0] is True
-    assert evaluate("07.accuracy", lambda logits, y: (logits.argmax(1) == y).float().mean())[0] is True
-    ok, msg = evaluate("07.accuracy", lambda logits, y: (logits.argmax(1) == y).sum().item())
+    assert (
+        evaluate(
+            "07.accuracy",
+            lambda logits, y: (logits.argmax(1) == y).float().mean().item(),
+        )[0]
+        is True
+    )
+    assert (
+        evaluate(
+            "07.accuracy",
+            lambda logits, y: (logits.argmax(1) == y).float().mean(),
+        )[0]
+        is True
+    )
+    ok, msg = evaluate(
+        "07.accuracy", lambda logits, y: (logits.argmax(1) == y).sum().item()
+    )
     assert ok is False and "divide by the number of rows" in msg
-    ok, msg = evaluate("07.accuracy", lambda logits, y: (logits.argmin(1) == y).float().mean().item())
+    ok, msg = evaluate(
+        "07.accuracy",
+        lambda logits, y: (logits.argmin(1) == y).float().mean().item(),
+    )
     assert ok is False and "argmax" in msg
     ok, msg = evaluate("07.accuracy", lambda logits, y: logits.argmax(1) == y)
     assert ok is False and "return one number" in msg
@@ -28,8 +46,14 @@ def test_accuracy():
 
 
 def test_n_updates():
-    assert evaluate("07.n_updates", lambda n, b, e: e * math.ceil(n / b))[0] is True
-    assert evaluate("07.n_updates", lambda n, b, e: e * ((n + b - 1) // b))[0] is True
+    assert (
+        evaluate("07.n_updates", lambda n, b, e: e * math.ceil(n / b))[0]
+        is True
+    )
+    assert (
+        evaluate("07.n_updates", lambda n, b, e: e * ((n + b - 1) // b))[0]
+        is True
+    )
     ok, msg = evaluate("07.n_updates", lambda n, b, e: e * (n // b))
     assert ok is False and "round up" in msg
     ok, msg = evaluate("07.n_updates", lambda n, b, e: math.ceil(n / b))
@@ -52,13 +76,19 @@ def right_early_stop(losses, patience):
 
 def test_early_stop():
     assert evaluate("07.early_stop", right_early_stop)[0] is True
-    zero_based = lambda losses, p: tuple(v - 1 for v in right_early_stop(losses, p))  # noqa: E731
+    zero_based = lambda losses, p: tuple(
+        v - 1 for v in right_early_stop(losses, p)
+    )  # noqa: E731
     ok, msg = evaluate("07.early_stop", zero_based)
     assert ok is False and "count epochs from 1" in msg
-    ok, msg = evaluate("07.early_stop", lambda losses, p: right_early_stop(losses, p)[::-1])
+    ok, msg = evaluate(
+        "07.early_stop", lambda losses, p: right_early_stop(losses, p)[::-1]
+    )
     assert ok is False and "in that order" in msg
 
-    def never_resets(losses, patience):  # counts bad epochs but forgets to reset after an improvement
+    def never_resets(
+        losses, patience
+    ):  # counts bad epochs but forgets to reset after an improvement
         best, best_epoch, bad = float("inf"), 0, 0
         for epoch, loss in enumerate(losses, start=1):
             if loss < best:
@@ -68,46 +98,78 @@ def test_early_stop():
                 if bad >= patience:
                     return epoch, best_epoch
         return len(losses), best_epoch
+
     ok, msg = evaluate("07.early_stop", never_resets)
     assert ok is False and "reset the count" in msg
     ok, msg = evaluate("07.early_stop", lambda losses, p: 3)
     assert ok is False and "return a tuple" in msg
 
 
-# Validation-loss sequences with the (stop_epoch, best_epoch) the lecture's rule gives, worked out by hand.
+# Validation-loss sequences with the (stop_epoch, best_epoch) the lecture's rule gives, worked out
+# by hand.
 SEQUENCES = [
-    ([1.0, 0.8, 0.9, 0.95, 0.7, 0.6], 2, (4, 2)),        # two bad epochs in a row: stop at 4, although 5 would improve
-    ([1.0, 0.8, 0.9, 0.7, 0.75, 0.72, 0.6], 2, (6, 4)),  # the count resets at epoch 4
-    ([1.0, 1.0, 1.0, 1.0], 3, (4, 1)),                   # equal is not better
-    ([1.0, 0.9, 0.8], 5, (3, 3)),                        # never stops early: all epochs
+    (
+        [1.0, 0.8, 0.9, 0.95, 0.7, 0.6],
+        2,
+        (4, 2),
+    ),  # two bad epochs in a row: stop at 4, although 5 would improve
+    (
+        [1.0, 0.8, 0.9, 0.7, 0.75, 0.72, 0.6],
+        2,
+        (6, 4),
+    ),  # the count resets at epoch 4
+    ([1.0, 1.0, 1.0, 1.0], 3, (4, 1)),  # equal is not better
+    ([1.0, 0.9, 0.8], 5, (3, 3)),  # never stops early: all epochs
 ]
 
 
 @pytest.mark.parametrize("losses, patience, expected", SEQUENCES)
-def test_fit_stops_where_the_exercise_rule_says(losses, patience, expected, monkeypatch):
+def test_fit_stops_where_the_exercise_rule_says(
+    losses, patience, expected, monkeypatch
+):
     """helpers.training.fit, fed these validation losses, stops and restores at the epochs of the exercise's rule."""
     import helpers.training as training
     from helpers.training import SmallCNN, fit
 
-    assert right_early_stop(losses, patience) == expected            # the notebook's solution agrees
+    assert (
+        right_early_stop(losses, patience) == expected
+    )  # the notebook's solution agrees
     states = []
 
-    def scripted_validate(model, X, y, loss_fn=None, device=None, batch_size=256):
+    def scripted_validate(
+        model, X, y, loss_fn=None, device=None, batch_size=256
+    ):
         states.append({k: v.clone() for k, v in model.state_dict().items()})
         return losses[len(states) - 1], 0.5
 
     monkeypatch.setattr(training, "validate", scripted_validate)
     rng = np.random.default_rng(0)
-    X, y = rng.integers(0, 256, (16, 28, 28), dtype=np.uint8), rng.integers(0, 2, 16)
+    X, y = (
+        rng.integers(0, 256, (16, 28, 28), dtype=np.uint8),
+        rng.integers(0, 2, 16),
+    )
     torch.manual_seed(0)
     model = SmallCNN(num_classes=2, channels=(4,))
-    h = fit(model, X, y, X, y, epochs=len(losses) + 3 if expected[0] < len(losses) else len(losses),
-            lr=1e-2, batch_size=8, patience=patience, device="cpu")
+    h = fit(
+        model,
+        X,
+        y,
+        X,
+        y,
+        epochs=len(losses) + 3 if expected[0] < len(losses) else len(losses),
+        lr=1e-2,
+        batch_size=8,
+        patience=patience,
+        device="cpu",
+    )
     stop_epoch, best_epoch = expected
     assert (h.epochs, h.best_epoch) == (stop_epoch, best_epoch)
     assert h.stopped_early == (stop_epoch < len(losses))
     assert h.val_loss == losses[:stop_epoch]
-    for k, v in model.state_dict().items():                          # the best epoch's weights were restored
+    for (
+        k,
+        v,
+    ) in model.state_dict().items():  # the best epoch's weights were restored
         assert torch.equal(v, states[best_epoch - 1][k]), k
 
 
@@ -128,13 +190,29 @@ def test_junk_answers_get_hints(junk):
 def test_functions_that_fail_or_return_junk_get_hints():
     def raises(*args):
         raise IndexError("list index out of range")
+
     for exercise_id in ("07.accuracy", "07.n_updates", "07.early_stop"):
         ok, msg = evaluate(exercise_id, raises)
-        assert ok is False and "your function raised IndexError: list index out of range" in msg
+        assert (
+            ok is False
+            and "your function raised IndexError: list index out of range"
+            in msg
+        )
         ok, msg = evaluate(exercise_id, lambda *a: "ten")
-        assert ok is False and "not the text 'ten'" in msg or "return a tuple" in msg
-    ok, msg = evaluate("07.n_updates", lambda n, b, e: e * n / b)      # a fraction of an update
+        assert (
+            ok is False
+            and "not the text 'ten'" in msg
+            or "return a tuple" in msg
+        )
+    ok, msg = evaluate(
+        "07.n_updates", lambda n, b, e: e * n / b
+    )  # a fraction of an update
     assert ok is False and "is not whole" in msg
     ok, msg = evaluate("07.early_stop", lambda losses, p: (2.5, 1))
     assert ok is False and "whole epoch numbers" in msg
-    assert evaluate("07.n_updates", lambda n, b, e: float(e * math.ceil(n / b)))[0] is True   # 12.0 is fine
+    assert (
+        evaluate("07.n_updates", lambda n, b, e: float(e * math.ceil(n / b)))[
+            0
+        ]
+        is True
+    )  # 12.0 is fine

@@ -1,4 +1,5 @@
 """Checks of notebook 09: right answers pass, typical mistakes get their specific hint."""
+
 import numpy as np
 
 from helpers.exercises import evaluate as _evaluate
@@ -25,7 +26,9 @@ def hint(exercise_id, answer):
 
 
 def test_num_patches():
-    assert evaluate("09.num_patches", (1024, 768))[0] is True          # 512x512x3 astronaut, 16x16 patches
+    assert (
+        evaluate("09.num_patches", (1024, 768))[0] is True
+    )  # 512x512x3 astronaut, 16x16 patches
     assert evaluate("09.num_patches", [np.int64(1024), 768.0])[0] is True
     assert "swapped" in hint("09.num_patches", (768, 1024))
     assert "along one side" in hint("09.num_patches", (32, 768))
@@ -36,10 +39,19 @@ def test_num_patches():
 
 def test_attention_weights():
     d = Q.shape[1]
-    assert evaluate("09.attention_weights", softmax_rows(Q @ K.T / np.sqrt(d)))[0] is True
-    assert "divide Q @ K.T by sqrt(d)" in hint("09.attention_weights", softmax_rows(Q @ K.T))
-    assert "not by d itself" in hint("09.attention_weights", softmax_rows(Q @ K.T / d))
-    assert "down the columns" in hint("09.attention_weights", softmax_rows((Q @ K.T / np.sqrt(d)).T).T)
+    assert (
+        evaluate("09.attention_weights", softmax_rows(Q @ K.T / np.sqrt(d)))[0]
+        is True
+    )
+    assert "divide Q @ K.T by sqrt(d)" in hint(
+        "09.attention_weights", softmax_rows(Q @ K.T)
+    )
+    assert "not by d itself" in hint(
+        "09.attention_weights", softmax_rows(Q @ K.T / d)
+    )
+    assert "down the columns" in hint(
+        "09.attention_weights", softmax_rows((Q @ K.T / np.sqrt(d)).T).T
+    )
     assert "sum to 1" in hint("09.attention_weights", Q @ K.T / np.sqrt(d))
     assert "shape (3, 3)" in hint("09.attention_weights", np.zeros((2, 2)))
 
@@ -48,14 +60,24 @@ def test_attention_output():
     d = Q.shape[1]
     w = softmax_rows(Q @ K.T / np.sqrt(d))
     assert evaluate("09.attention_output", w @ V)[0] is True
-    assert "1/sqrt(d)" in hint("09.attention_output", softmax_rows(Q @ K.T) @ V)
-    assert "need a softmax" in hint("09.attention_output", (Q @ K.T / np.sqrt(d)) @ V)
+    assert "1/sqrt(d)" in hint(
+        "09.attention_output", softmax_rows(Q @ K.T) @ V
+    )
+    assert "need a softmax" in hint(
+        "09.attention_output", (Q @ K.T / np.sqrt(d)) @ V
+    )
     assert "weighted average" in hint("09.attention_output", w @ V + 1)
     assert "shape (3, 2)" in hint("09.attention_output", w)
 
 
 def test_junk_answers_get_hints():
-    for exercise_id in ("09.num_patches", "09.attention_weights", "09.attention_output"):
+    for exercise_id in (
+        "09.num_patches",
+        "09.attention_weights",
+        "09.attention_output",
+    ):
         for junk in ("a string", 42, np.zeros((2, 2)), object(), None):
             ok, message = evaluate(exercise_id, junk)
-            assert ok is not True and message.startswith(f"Exercise {exercise_id}:")
+            assert ok is not True and message.startswith(
+                f"Exercise {exercise_id}:"
+            )

@@ -1,4 +1,5 @@
 """Checkers of notebook 11: the notebook's solution passes, the answer typed as printed passes, typical mistakes get their hint."""
+
 import numpy as np
 import pytest
 
@@ -11,7 +12,9 @@ from helpers.tally import kappa_from_table, rogan_gladen
 def validation():
     rng = np.random.default_rng(0)
     labels = np.r_[np.ones(90, int), np.zeros(210, int)]
-    scores = np.where(labels == 1, rng.normal(1.5, 1, 300), rng.normal(0, 1, 300))
+    scores = np.where(
+        labels == 1, rng.normal(1.5, 1, 300), rng.normal(0, 1, 300)
+    )
     return scores, labels
 
 
@@ -28,7 +31,9 @@ def test_threshold(validation):
     assert want == best_sensitivity(scores, labels, 0.01)
     ctx = dict(scores=scores, labels=labels, strict=True)
     assert evaluate("11.threshold", want, **ctx)[0] is True
-    assert evaluate("11.threshold", round(want, 3), **ctx)[0] is True            # typed as printed
+    assert (
+        evaluate("11.threshold", round(want, 3), **ctx)[0] is True
+    )  # typed as printed
     at_5 = notebook_solution(scores, labels, 0.05)
     assert at_5 > want
     ok, msg = evaluate("11.threshold", at_5, **ctx)
@@ -52,7 +57,10 @@ def test_kappa():
     total = TABLE.sum()
     observed = np.trace(TABLE) / total
     chance = (TABLE.sum(axis=1) / total) @ (TABLE.sum(axis=0) / total)
-    assert evaluate("11.kappa", (observed - chance) / (1 - chance), **ctx)[0] is True   # the notebook's solution
+    assert (
+        evaluate("11.kappa", (observed - chance) / (1 - chance), **ctx)[0]
+        is True
+    )  # the notebook's solution
     assert evaluate("11.kappa", round(want, 3), **ctx)[0] is True
     ok, msg = evaluate("11.kappa", observed, **ctx)
     assert ok is False and "observed agreement" in msg
@@ -70,7 +78,10 @@ def test_corrected():
     se, sp = 0.66, 0.951
     ctx = dict(flagged_share=0.27, sensitivity=se, specificity=sp, strict=True)
     want = rogan_gladen(0.27, se, sp)
-    assert evaluate("11.corrected", (0.27 + sp - 1) / (se + sp - 1), **ctx)[0] is True
+    assert (
+        evaluate("11.corrected", (0.27 + sp - 1) / (se + sp - 1), **ctx)[0]
+        is True
+    )
     assert evaluate("11.corrected", round(want, 3), **ctx)[0] is True
     ok, msg = evaluate("11.corrected", 0.27, **ctx)
     assert ok is False and "naive share" in msg

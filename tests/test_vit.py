@@ -1,8 +1,11 @@
 """helpers.weights.load_pretrained_vit and helpers.vit: the pretrained-ViT loader (cache, offline message, online path) and class-token attention maps."""
+
 import pytest
 
 from helpers import ResourceNotFoundError
-from helpers import weights as vit  # the loader lives with the other pretrained weights
+from helpers import (
+    weights as vit,
+)  # the loader lives with the other pretrained weights
 from helpers.vit import vit_cls_attention
 from helpers.weights import hub_reachable, load_pretrained_vit
 
@@ -25,6 +28,7 @@ def random_vit():
 def test_hub_reachable_is_a_quick_tcp_check(monkeypatch):
     for key in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(key, raising=False)
+
     def refuse(*args, **kwargs):
         raise OSError("Name or service not known")
 
@@ -35,11 +39,15 @@ def test_hub_reachable_is_a_quick_tcp_check(monkeypatch):
         def close(self):
             pass
 
-    monkeypatch.setattr(vit.socket, "create_connection", lambda *a, **k: Conn())
+    monkeypatch.setattr(
+        vit.socket, "create_connection", lambda *a, **k: Conn()
+    )
     assert hub_reachable() is True
 
     monkeypatch.setattr(vit.socket, "create_connection", refuse)
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")   # direct fails, but a proxy may work
+    monkeypatch.setenv(
+        "HTTPS_PROXY", "http://proxy.example:3128"
+    )  # direct fails, but a proxy may work
     assert hub_reachable() is True
 
 
@@ -50,8 +58,12 @@ def test_bad_arguments_are_clear(monkeypatch):
         load_pretrained_vit(use=1)
     with pytest.raises(ValueError, match="not a timm ViT name"):
         load_pretrained_vit("resnet18")
-    monkeypatch.setattr(vit, "hub_reachable", lambda *a, **k: True)   # the name is checked once a source is there
-    with pytest.raises(ValueError, match="timm has no model 'vit_nonexistent'"):
+    monkeypatch.setattr(
+        vit, "hub_reachable", lambda *a, **k: True
+    )  # the name is checked once a source is there
+    with pytest.raises(
+        ValueError, match="timm has no model 'vit_nonexistent'"
+    ):
         load_pretrained_vit("vit_nonexistent")
 
 
@@ -60,7 +72,9 @@ def test_skip_returns_none(capsys):
     assert "skipped" in capsys.readouterr().out
 
 
-def test_offline_auto_falls_back_with_a_message(empty_cache, monkeypatch, capsys):
+def test_offline_auto_falls_back_with_a_message(
+    empty_cache, monkeypatch, capsys
+):
     monkeypatch.setattr(vit, "hub_reachable", lambda *a, **k: False)
     assert load_pretrained_vit(use="auto") is None
     out = capsys.readouterr().out
@@ -76,7 +90,9 @@ def test_offline_required_raises_naming_every_source(empty_cache, monkeypatch):
     assert "huggingface.co is not reachable" in text
 
 
-def test_online_path_downloads_and_caches_then_cache_is_used(empty_cache, monkeypatch, random_vit, capsys):
+def test_online_path_downloads_and_caches_then_cache_is_used(
+    empty_cache, monkeypatch, random_vit, capsys
+):
     import timm
     import torch
 
@@ -84,7 +100,9 @@ def test_online_path_downloads_and_caches_then_cache_is_used(empty_cache, monkey
 
     def fake_create(name, pretrained=False, **kw):
         calls.append(pretrained)
-        torch.manual_seed(1 if pretrained else 2)     # "pretrained" weights differ from a fresh init
+        torch.manual_seed(
+            1 if pretrained else 2
+        )  # "pretrained" weights differ from a fresh init
         return timm.models.create_model(name, pretrained=False)
 
     monkeypatch.setattr(vit, "hub_reachable", lambda *a, **k: True)
@@ -98,7 +116,9 @@ def test_online_path_downloads_and_caches_then_cache_is_used(empty_cache, monkey
     monkeypatch.setattr(vit, "hub_reachable", lambda *a, **k: False)
     again = load_pretrained_vit(use="auto")
     assert "loaded from cache source" in capsys.readouterr().out
-    for (k, a), (_, b) in zip(model.state_dict().items(), again.state_dict().items()):
+    for (k, a), (_, b) in zip(
+        model.state_dict().items(), again.state_dict().items()
+    ):
         assert torch.equal(a, b), k
 
 
@@ -110,7 +130,9 @@ def test_download_failure_is_reported(empty_cache, monkeypatch):
 
     monkeypatch.setattr(vit, "hub_reachable", lambda *a, **k: True)
     monkeypatch.setattr(timm, "create_model", broken)
-    with pytest.raises(ResourceNotFoundError, match="download failed: RuntimeError: HTTP 503"):
+    with pytest.raises(
+        ResourceNotFoundError, match="download failed: RuntimeError: HTTP 503"
+    ):
         load_pretrained_vit(use=True)
 
 
@@ -122,7 +144,9 @@ def test_cls_attention_maps(random_vit):
     heads = random_vit.blocks[-1].attn.num_heads
     assert maps.shape == (2, heads, 14, 14)
     assert (maps >= 0).all()
-    total = maps.sum(dim=(2, 3))                   # the rest of each row is the class token's self-weight
+    total = maps.sum(
+        dim=(2, 3)
+    )  # the rest of each row is the class token's self-weight
     assert (total <= 1 + 1e-5).all() and (total > 0.5).all()
     # the model is unchanged: same logits with the fused kernel as before
     fused_before = random_vit.blocks[-1].attn.fused_attn
@@ -140,5 +164,7 @@ def test_cls_attention_rejects_other_models():
 def test_cls_attention_rejects_bad_images(random_vit):
     import numpy as np
 
-    with pytest.raises(ValueError, match=r"x must be a float tensor \(B, 3, H, W\)"):
+    with pytest.raises(
+        ValueError, match=r"x must be a float tensor \(B, 3, H, W\)"
+    ):
         vit_cls_attention(random_vit, np.zeros((3, 224, 224)))

@@ -11,6 +11,7 @@ Usage (from the course root):  python tools/build_coarse_tags.py [--wordnet DIR]
   --check        rebuild in memory and exit 1 if the shipped file differs.
 Needs timm (for the class order and wnids) and nothing else outside the standard library.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,15 +31,39 @@ DEFAULT_WORDNET = Path("/usr/share/wordnet")
 COARSE_TAGS = [
     ("person", {"00007846": "person"}),
     ("animal", {"00015388": "animal"}),
-    ("food", {"00021265": "food (nutrient)", "07555863": "food (solid food)", "07705711": "produce"}),
-    ("plant", {"00017222": "plant", "12992868": "fungus", "13086908": "plant_part"}),
+    (
+        "food",
+        {
+            "00021265": "food (nutrient)",
+            "07555863": "food (solid food)",
+            "07705711": "produce",
+        },
+    ),
+    (
+        "plant",
+        {"00017222": "plant", "12992868": "fungus", "13086908": "plant_part"},
+    ),
     ("vehicle", {"04524313": "vehicle", "03100490": "conveyance"}),
-    ("clothing", {"03051540": "clothing", "03380867": "footwear", "03502509": "headdress"}),
+    (
+        "clothing",
+        {
+            "03051540": "clothing",
+            "03380867": "footwear",
+            "03502509": "headdress",
+        },
+    ),
     ("furniture", {"03405725": "furniture"}),
     ("structure", {"04341686": "structure"}),
     ("container", {"03094503": "container"}),
     ("musical instrument", {"03800933": "musical_instrument"}),
-    ("device", {"03183080": "device", "03294048": "equipment", "03563967": "implement"}),
+    (
+        "device",
+        {
+            "03183080": "device",
+            "03294048": "equipment",
+            "03563967": "implement",
+        },
+    ),
     ("landscape", {"09287968": "geological_formation"}),
 ]
 OTHER = "other"
@@ -58,15 +83,22 @@ HEADER = """\
 def read_wordnet_nouns(data_noun: Path) -> tuple[dict, dict]:
     """Parse WordNet's data.noun -> (hypernyms: offset -> [offsets], lemmas: offset -> [words])."""
     if not data_noun.is_file():
-        raise FileNotFoundError(f"{data_noun} not found; install WordNet 3.0 (Debian: apt-get install "
-                                f"wordnet-base) or pass --wordnet DIR holding data.noun")
+        raise FileNotFoundError(
+            f"{data_noun} not found; install WordNet 3.0 (Debian: apt-get install "
+            f"wordnet-base) or pass --wordnet DIR holding data.noun"
+        )
     hypernyms, lemmas = {}, {}
     with open(data_noun, encoding="latin-1") as f:
         for line in f:
-            if line.startswith("  "):  # the licence header lines start with two spaces
+            if line.startswith(
+                "  "
+            ):  # the licence header lines start with two spaces
                 continue
             fields = line.split(" | ", 1)[0].split()
-            offset, n_words = fields[0], int(fields[3], 16)  # the word count is hexadecimal
+            offset, n_words = (
+                fields[0],
+                int(fields[3], 16),
+            )  # the word count is hexadecimal
             lemmas[offset] = [fields[4 + 2 * i] for i in range(n_words)]
             i = 4 + 2 * n_words
             n_pointers, i = int(fields[i]), i + 1
@@ -74,7 +106,9 @@ def read_wordnet_nouns(data_noun: Path) -> tuple[dict, dict]:
             for _ in range(n_pointers):
                 symbol, target, pos = fields[i], fields[i + 1], fields[i + 2]
                 i += 4  # symbol, offset, part of speech, source/target
-                if symbol in ("@", "@i") and pos == "n":  # hypernym, instance hypernym
+                if (
+                    symbol in ("@", "@i") and pos == "n"
+                ):  # hypernym, instance hypernym
                     ups.append(target)
             hypernyms[offset] = ups
     return hypernyms, lemmas
@@ -98,8 +132,13 @@ def imagenet_classes() -> list[tuple[str, str]]:
     from timm.data import ImageNetInfo
 
     info = ImageNetInfo()
-    return [(info.index_to_label_name(i), info.index_to_description(i).split(",")[0].strip())
-            for i in range(info.num_classes())]
+    return [
+        (
+            info.index_to_label_name(i),
+            info.index_to_description(i).split(",")[0].strip(),
+        )
+        for i in range(info.num_classes())
+    ]
 
 
 def build_rows(wordnet_dir: Path = DEFAULT_WORDNET) -> list[dict]:
@@ -109,17 +148,29 @@ def build_rows(wordnet_dir: Path = DEFAULT_WORDNET) -> list[dict]:
     for index, (wnid, name) in enumerate(imagenet_classes()):
         offset = wnid[1:]
         if not (wnid.startswith("n") and offset in hypernyms):
-            raise ValueError(f"class {index} {wnid!r} is not a WordNet 3.0 noun synset")
+            raise ValueError(
+                f"class {index} {wnid!r} is not a WordNet 3.0 noun synset"
+            )
         paths = hypernym_paths(offset, hypernyms)
         coarse, via, chain = OTHER, "", []
         for tag, anchors in COARSE_TAGS:
             hits = [a for a in anchors if a in paths]
             if hits:
-                best = min(hits, key=lambda a: (len(paths[a]), a))  # the nearest anchor
+                best = min(
+                    hits, key=lambda a: (len(paths[a]), a)
+                )  # the nearest anchor
                 coarse, via, chain = tag, anchors[best], paths[best]
                 break
-        rows.append({"index": index, "wnid": wnid, "name": name, "coarse": coarse, "via": via,
-                     "path": " > ".join(lemmas[o][0] for o in chain)})
+        rows.append(
+            {
+                "index": index,
+                "wnid": wnid,
+                "name": name,
+                "coarse": coarse,
+                "via": via,
+                "path": " > ".join(lemmas[o][0] for o in chain),
+            }
+        )
     return rows
 
 
@@ -127,8 +178,11 @@ def to_csv(rows: list[dict]) -> str:
     """Rows -> the shipped CSV text (licence header as '#' lines, then a header row)."""
     buf = io.StringIO()
     buf.write(HEADER)
-    writer = csv.DictWriter(buf, fieldnames=["index", "wnid", "name", "coarse", "via", "path"],
-                            lineterminator="\n")
+    writer = csv.DictWriter(
+        buf,
+        fieldnames=["index", "wnid", "name", "coarse", "via", "path"],
+        lineterminator="\n",
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
@@ -142,13 +196,20 @@ def main(argv=None) -> int:
     text = to_csv(build_rows(args.wordnet))
     if args.check:
         same = OUT.is_file() and OUT.read_text(encoding="utf-8") == text
-        print(f"{OUT.relative_to(ROOT)}: {'up to date' if same else 'DIFFERS from a fresh build'}")
+        print(
+            f"{OUT.relative_to(ROOT)}: {'up to date' if same else 'DIFFERS from a fresh build'}"
+        )
         return 0 if same else 1
     OUT.write_text(text, encoding="utf-8")
     counts = {}
-    for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
+    for row in csv.DictReader(
+        line for line in text.splitlines() if not line.startswith("#")
+    ):
         counts[row["coarse"]] = counts.get(row["coarse"], 0) + 1
-    print(f"wrote {OUT.relative_to(ROOT)}: " + ", ".join(f"{t} {counts.get(t, 0)}" for t in COARSE_ORDER))
+    print(
+        f"wrote {OUT.relative_to(ROOT)}: "
+        + ", ".join(f"{t} {counts.get(t, 0)}" for t in COARSE_ORDER)
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ Usage (from the course root):
   python -m tools.editions           write student/ (what `make editions` and `make course` do)
   python -m tools.editions --check   exit 1 if student/ differs from a fresh generation
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,16 +32,30 @@ COLAB_TAG = "colab-setup"
 @cache
 def settings() -> dict:
     """pyproject.toml [tool.images-as-data]: repository, ref, colab_packages."""
-    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["images-as-data"]
+    conf = tomllib.loads(
+        (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    )["tool"]["images-as-data"]
     repo = conf["repository"].rstrip("/")
     if not repo.startswith("https://github.com/") or repo.count("/") != 4:
-        raise ValueError(f"[tool.images-as-data] repository must look like https://github.com/OWNER/NAME, got {repo!r}")
-    return {"repository": repo, "ref": conf["ref"], "colab_packages": list(conf["colab_packages"])}
+        raise ValueError(
+            f"[tool.images-as-data] repository must look like https://github.com/OWNER/NAME, got {repo!r}"
+        )
+    return {
+        "repository": repo,
+        "ref": conf["ref"],
+        "colab_packages": list(conf["colab_packages"]),
+    }
 
 
 def requirement_pins() -> dict:
-    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    return {l.split("==")[0].strip().lower(): l.split("==")[1].strip() for l in lines if "==" in l and not l.startswith("#")}
+    lines = (
+        (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    )
+    return {
+        l.split("==")[0].strip().lower(): l.split("==")[1].strip()
+        for l in lines
+        if "==" in l and not l.startswith("#")
+    }
 
 
 def github_slug() -> str:
@@ -68,8 +83,12 @@ def colab_cell_source() -> str:
     s, pins = settings(), requirement_pins()
     missing = [p for p in s["colab_packages"] if p.lower() not in pins]
     if missing:
-        raise ValueError(f"colab_packages {missing} are not pinned in requirements.txt; pin them there first")
-    packages = "".join(f'\n        "{p}=={pins[p.lower()]}",' for p in s["colab_packages"])
+        raise ValueError(
+            f"colab_packages {missing} are not pinned in requirements.txt; pin them there first"
+        )
+    packages = "".join(
+        f'\n        "{p}=={pins[p.lower()]}",' for p in s["colab_packages"]
+    )
     name = github_slug().split("/")[1]
     return f'''# Only on Google Colab: fetch the course (helpers, data) and install what Colab lacks. Elsewhere: nothing.
 import sys
@@ -80,8 +99,8 @@ if "google.colab" in sys.modules:
 
     COURSE = "/content/{name}"
     if not os.path.isdir(COURSE):
-        subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", "{s['ref']}",
-                        "{s['repository']}", COURSE], check=True)
+        subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", "{s["ref"]}",
+                        "{s["repository"]}", COURSE], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-e", COURSE], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",{packages}
     ], check=True)
@@ -93,24 +112,35 @@ if "google.colab" in sys.modules:
 def student_notebook(nb):
     """The student edition of an instructor notebook: solutions out, outputs cleared, the Colab cell first."""
     nb = student_edition(nb)
-    cell = nbformat.v4.new_code_cell(colab_cell_source(), metadata={"tags": [COLAB_TAG]})
+    cell = nbformat.v4.new_code_cell(
+        colab_cell_source(), metadata={"tags": [COLAB_TAG]}
+    )
     cell["id"] = COLAB_TAG  # a fixed id: regenerating gives the same file
-    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    first_code = next(
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+    )
     nb.cells.insert(first_code, cell)
     return nb
 
 
 def student_text(path) -> str:
     """The student edition of notebooks/<path> as the exact text student/ holds."""
-    return nbformat.writes(student_notebook(nbformat.read(path, as_version=4))) + "\n"
+    return (
+        nbformat.writes(student_notebook(nbformat.read(path, as_version=4)))
+        + "\n"
+    )
 
 
 def stale_student_files() -> list[str]:
     """Names under student/ that differ from a fresh generation, are missing, or have no source."""
     want = {p.name: student_text(p) for p in course_notebooks()}
     have = {p.name for p in STUDENT_DIR.glob("*.ipynb")}
-    bad = [n for n, text in want.items() if not (STUDENT_DIR / n).is_file()
-           or (STUDENT_DIR / n).read_text(encoding="utf-8") != text]
+    bad = [
+        n
+        for n, text in want.items()
+        if not (STUDENT_DIR / n).is_file()
+        or (STUDENT_DIR / n).read_text(encoding="utf-8") != text
+    ]
     return sorted(bad + sorted(have - set(want)))
 
 
@@ -132,18 +162,28 @@ def write_student_edition() -> list[str]:
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="Generate the student edition into student/.")
-    ap.add_argument("--check", action="store_true", help="only compare; exit 1 if student/ is stale")
+    ap = argparse.ArgumentParser(
+        description="Generate the student edition into student/."
+    )
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="only compare; exit 1 if student/ is stale",
+    )
     args = ap.parse_args(argv)
     if args.check:
         stale = stale_student_files()
         if stale:
-            print(f"editions: student/ is stale for {stale}; run make editions and commit student/")
+            print(
+                f"editions: student/ is stale for {stale}; run make editions and commit student/"
+            )
             return 1
         print("editions: student/ is up to date")
         return 0
     written = write_student_edition()
-    print(f"editions: student/ ({len(course_notebooks())} notebooks; rewritten: {written or 'none'})")
+    print(
+        f"editions: student/ ({len(course_notebooks())} notebooks; rewritten: {written or 'none'})"
+    )
     return 0
 
 

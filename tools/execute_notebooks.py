@@ -6,28 +6,49 @@ Usage (from the course root):
                                                                      notebook metadata) into build/full/, sources untouched
 ``python tools/execute_notebooks.py ...`` works too. Default: all notebooks. ``make notebooks NB=05 [MODE=full]``.
 """
+
 import argparse
 import sys
 import time
 
 import nbformat
 
-from tools.notebook_tools import ROOT, course_notebooks, execute, execute_with_parameters, mode_parameters
+from tools.notebook_tools import (
+    ROOT,
+    course_notebooks,
+    execute,
+    execute_with_parameters,
+    mode_parameters,
+)
 
 FULL_OUT = ROOT / "build" / "full"
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("names", nargs="*", help="parts of notebook names, e.g. 05 or autotaggers (default: all)")
-    ap.add_argument("--mode", choices=["lecture", "smoke", "full"], default="lecture",
-                    help="lecture: in place (stored outputs); smoke/full: parameters from the notebook metadata, "
-                         "written to build/<mode>/")
+    ap.add_argument(
+        "names",
+        nargs="*",
+        help="parts of notebook names, e.g. 05 or autotaggers (default: all)",
+    )
+    ap.add_argument(
+        "--mode",
+        choices=["lecture", "smoke", "full"],
+        default="lecture",
+        help="lecture: in place (stored outputs); smoke/full: parameters from the notebook metadata, "
+        "written to build/<mode>/",
+    )
     args = ap.parse_args(argv)
-    books = [p for p in course_notebooks() if not args.names or any(w in p.name for w in args.names)]
+    books = [
+        p
+        for p in course_notebooks()
+        if not args.names or any(w in p.name for w in args.names)
+    ]
     if not books:
-        print(f"execute_notebooks: no notebook matches {args.names}; names look like "
-              f"{[p.name for p in course_notebooks()][:3]}")
+        print(
+            f"execute_notebooks: no notebook matches {args.names}; names look like "
+            f"{[p.name for p in course_notebooks()][:3]}"
+        )
         return 1
     for path in books:
         t0 = time.perf_counter()
@@ -42,7 +63,9 @@ def main(argv=None):
             params = mode_parameters(nb, args.mode)
             execute_with_parameters(path, out, params)
             where = f"-> {out.relative_to(ROOT)} with {params or 'the lecture defaults'}"
-        print(f"{path.name}: executed ({args.mode} mode) in {time.perf_counter() - t0:.1f} s {where}")
+        print(
+            f"{path.name}: executed ({args.mode} mode) in {time.perf_counter() - t0:.1f} s {where}"
+        )
     return 0
 
 

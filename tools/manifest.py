@@ -3,6 +3,7 @@
 MANIFEST format (tab-separated, '#' comments): path  sha256  bytes  source  licence
 A file under data/ that is not listed yet is added with source/licence 'TODO' (the test fails on TODO).
 """
+
 import hashlib
 import sys
 
@@ -30,10 +31,16 @@ def read_manifest():
 def main():
     old = read_manifest()
     lines = ["# path\tsha256\tbytes\tsource\tlicence"]
-    for path in sorted(p for p in DATA.rglob("*") if p.is_file() and p.name not in SKIP):
+    for path in sorted(
+        p for p in DATA.rglob("*") if p.is_file() and p.name not in SKIP
+    ):
         rel = path.relative_to(DATA).as_posix()
         _, _, source, licence = old.get(rel, ("", "", "TODO", "TODO"))
-        lines.append("\t".join([rel, sha256(path), str(path.stat().st_size), source, licence]))
+        lines.append(
+            "\t".join(
+                [rel, sha256(path), str(path.stat().st_size), source, licence]
+            )
+        )
     MANIFEST.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"manifest: {len(lines) - 1} files")
     return 0

@@ -2,6 +2,7 @@
 
 Used by tools.build_course, tools.editions, tools.execute_notebooks, bench/ and tests/.
 """
+
 from __future__ import annotations
 
 import ast
@@ -9,7 +10,6 @@ import copy
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -30,7 +30,9 @@ def tags(cell) -> list[str]:
 def parameters_cell(nb):
     cells = [c for c in nb.cells if "parameters" in tags(c)]
     if len(cells) != 1:
-        raise ValueError(f"expected exactly one cell tagged 'parameters', found {len(cells)}")
+        raise ValueError(
+            f"expected exactly one cell tagged 'parameters', found {len(cells)}"
+        )
     return cells[0]
 
 
@@ -39,11 +41,17 @@ def parameter_defaults(nb) -> dict:
     values = {}
     for node in ast.parse(parameters_cell(nb).source).body:
         try:
-            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            if not (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
                 raise ValueError
             values[node.targets[0].id] = ast.literal_eval(node.value)
         except ValueError:
-            raise ValueError(f"parameters cell may hold only NAME = literal lines, found: {ast.unparse(node)}") from None
+            raise ValueError(
+                f"parameters cell may hold only NAME = literal lines, found: {ast.unparse(node)}"
+            ) from None
     return values
 
 
@@ -57,7 +65,11 @@ def full_parameters(nb) -> dict:
     return dict(nb.metadata.get("course", {}).get("full_parameters", {}))
 
 
-MODES = {"lecture": lambda nb: {}, "smoke": smoke_parameters, "full": full_parameters}
+MODES = {
+    "lecture": lambda nb: {},
+    "smoke": smoke_parameters,
+    "full": full_parameters,
+}
 
 
 def mode_parameters(nb, mode: str) -> dict:
@@ -67,7 +79,9 @@ def mode_parameters(nb, mode: str) -> dict:
     values = MODES[mode](nb)
     unknown = sorted(set(values) - set(parameter_defaults(nb)))
     if unknown:
-        raise ValueError(f"course.{mode}_parameters names {unknown}, which the parameters cell does not define")
+        raise ValueError(
+            f"course.{mode}_parameters names {unknown}, which the parameters cell does not define"
+        )
     return values
 
 
@@ -106,7 +120,9 @@ def student_edition(nb):
             cell.metadata.pop("execution", None)
         cells.append(cell)
     nb.cells = cells
-    nb.metadata.pop("widgets", None)  # saved widget state belongs to outputs, which are gone
+    nb.metadata.pop(
+        "widgets", None
+    )  # saved widget state belongs to outputs, which are gone
     nb.metadata.pop("papermill", None)
     nb.metadata.setdefault("course", {})["edition"] = "student"
     return nb
@@ -121,24 +137,46 @@ def kernel_config():
     with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
         config = Config()
         config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = str(Path(sockets) / "kernel")  # absolute: the kernel runs in another folder
+        config.KernelManager.ip = str(
+            Path(sockets) / "kernel"
+        )  # absolute: the kernel runs in another folder
         yield config
 
 
-def execute(nb, cwd: Path = NOTEBOOK_DIR, timeout: int = 600, record_timing: bool = False):
+def execute(
+    nb,
+    cwd: Path = NOTEBOOK_DIR,
+    timeout: int = 600,
+    record_timing: bool = False,
+):
     """Execute a notebook top to bottom in a fresh kernel (in place, lecture mode) and return it."""
     from nbclient import NotebookClient
 
     with kernel_config() as config:
-        NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
-                       record_timing=record_timing, config=config).execute()
+        NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name=KERNEL,
+            resources={"metadata": {"path": str(cwd)}},
+            record_timing=record_timing,
+            config=config,
+        ).execute()
     return nb
 
 
-def execute_with_parameters(path: Path, out: Path, parameters: dict, cwd: Path = NOTEBOOK_DIR):
+def execute_with_parameters(
+    path: Path, out: Path, parameters: dict, cwd: Path = NOTEBOOK_DIR
+):
     """Run the notebook at path with papermill, overriding parameters; the run is written to out."""
     import papermill
 
     with kernel_config() as config:
-        return papermill.execute_notebook(str(path), str(out), parameters=parameters, kernel_name=KERNEL,
-                                          cwd=str(cwd), progress_bar=False, config=config)
+        return papermill.execute_notebook(
+            str(path),
+            str(out),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(cwd),
+            progress_bar=False,
+            config=config,
+        )

@@ -42,11 +42,11 @@ if [ "$(pyver "$VENV/bin/python")" != "$(pyver "$PYTHON")" ]; then
 fi
 
 stamp="$VENV/.course-setup.sha256"
-want=$(cat requirements.txt requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt requirements.lock requirements-dev.txt requirements-dev.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing pinned packages from requirements.txt at requirements.lock's versions (first time: a few minutes)"
+  echo "setup: installing pinned packages from requirements-dev.txt (the notebooks' requirements.txt plus tests, site, lint) at requirements-dev.lock's versions (first time: a few minutes)"
   # (pip on the course machines warns about every missing local index folder: hide those lines only)
-  { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock &&
+  { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c requirements-dev.lock &&
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .; } 2>&1 |
     { grep -v "is ignored: it is neither a file nor a directory" || true; }
   echo "$want" > "$stamp"

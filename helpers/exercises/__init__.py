@@ -6,10 +6,11 @@ the answer with helpers.exercises.answers (as_number, as_array, ... raise Answer
 message is the hint). It recomputes the expected answer from the course data and the notebook's
 parameters, so no answer is stored in the notebook.
 """
+
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 from .answers import AnswerError
 
@@ -18,11 +19,15 @@ _REGISTRY: dict[str, Callable] = {}
 
 def exercise(exercise_id: str):
     """Decorator: register fn(answer) -> None (correct) or a hint string under exercise_id."""
+
     def register(fn):
         if exercise_id in _REGISTRY:
-            raise ValueError(f"exercise id {exercise_id!r} is registered twice")
+            raise ValueError(
+                f"exercise id {exercise_id!r} is registered twice"
+            )
         _REGISTRY[exercise_id] = fn
         return fn
+
     return register
 
 
@@ -39,19 +44,27 @@ def _is_unanswered(answer) -> bool:
 def get_checker(exercise_id: str) -> Callable:
     """Return the checker registered for exercise_id, importing its notebook's module."""
     if not isinstance(exercise_id, str) or "." not in exercise_id:
-        raise ValueError(f"exercise id {exercise_id!r} must look like '01.crop' (notebook number, dot, name)")
+        raise ValueError(
+            f"exercise id {exercise_id!r} must look like '01.crop' (notebook number, dot, name)"
+        )
     prefix = exercise_id.split(".", 1)[0]
     try:
         importlib.import_module(f"{__name__}.nb{prefix}")
     except ModuleNotFoundError:
-        raise ValueError(f"no exercises for notebook {prefix!r} (exercise id {exercise_id!r})") from None
+        raise ValueError(
+            f"no exercises for notebook {prefix!r} (exercise id {exercise_id!r})"
+        ) from None
     if exercise_id not in _REGISTRY:
         known = sorted(k for k in _REGISTRY if k.startswith(prefix + "."))
-        raise ValueError(f"unknown exercise id {exercise_id!r}; notebook {prefix} has: {', '.join(known)}")
+        raise ValueError(
+            f"unknown exercise id {exercise_id!r}; notebook {prefix} has: {', '.join(known)}"
+        )
     return _REGISTRY[exercise_id]
 
 
-def evaluate(exercise_id: str, answer, strict: bool = False, **context) -> tuple[bool | None, str]:
+def evaluate(
+    exercise_id: str, answer, strict: bool = False, **context
+) -> tuple[bool | None, str]:
     """Check an answer -> (True, praise) / (False, hint) / (None, nudge when unanswered).
 
     context: the notebook's parameters a checker needs (e.g. patch size), passed on as keywords.
@@ -59,16 +72,24 @@ def evaluate(exercise_id: str, answer, strict: bool = False, **context) -> tuple
     """
     checker = get_checker(exercise_id)
     if _is_unanswered(answer):
-        return None, f"Exercise {exercise_id}: not answered yet. Replace the ... with your answer and run the cell again."
+        return (
+            None,
+            f"Exercise {exercise_id}: not answered yet. Replace the ... with your answer and run the cell again.",
+        )
     try:
         hint = checker(answer, **context)
-    except AnswerError as exc:  # the wrong kind of answer: the message is the hint
+    except (
+        AnswerError
+    ) as exc:  # the wrong kind of answer: the message is the hint
         hint = str(exc)
-    except Exception as exc:  # a checker bug, or an answer nobody foresaw: never a traceback for students
+    # a checker bug, or an answer nobody foresaw: never a traceback for students
+    except Exception as exc:
         if strict:
             raise
-        return False, (f"Exercise {exercise_id}: could not check this answer "
-                       f"({type(exc).__name__}: {exc}). Check its type and shape.")
+        return False, (
+            f"Exercise {exercise_id}: could not check this answer "
+            f"({type(exc).__name__}: {exc}). Check its type and shape."
+        )
     if hint is None:
         return True, f"Exercise {exercise_id}: correct!"
     return False, f"Exercise {exercise_id}: not yet. Hint: {hint}"

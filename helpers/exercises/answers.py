@@ -5,6 +5,7 @@ Python or NumPy number, a number typed as the notebook prints it, a list or an a
 a wrong kind of answer with the same kind of hint. Each function returns the coerced value or
 raises ``AnswerError``, whose message is the hint the student sees.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,11 +24,19 @@ def as_number(answer, what: str = "one number") -> float:
     try:
         value = np.asarray(answer)
     except Exception:
-        raise AnswerError(f"give {what}, got {type(answer).__name__}") from None
-    if value.dtype == object or not np.issubdtype(value.dtype, np.number) or np.iscomplexobj(value):
+        raise AnswerError(
+            f"give {what}, got {type(answer).__name__}"
+        ) from None
+    if (
+        value.dtype == object
+        or not np.issubdtype(value.dtype, np.number)
+        or np.iscomplexobj(value)
+    ):
         raise AnswerError(f"give {what}, got {type(answer).__name__}")
     if value.size != 1:
-        raise AnswerError(f"give {what}, got {value.size} values (shape {value.shape})")
+        raise AnswerError(
+            f"give {what}, got {value.size} values (shape {value.shape})"
+        )
     value = float(value.reshape(()))
     if not np.isfinite(value):
         raise AnswerError(f"give {what}, got {value}")
@@ -42,26 +51,42 @@ def as_int(answer, what: str = "a whole number") -> int:
     return int(round(value))
 
 
-def as_array(answer, shape: tuple | None = None, what: str = "an array of numbers") -> np.ndarray:
+def as_array(
+    answer, shape: tuple | None = None, what: str = "an array of numbers"
+) -> np.ndarray:
     """A list, tuple or array of numbers -> float ndarray (of `shape` when given); else AnswerError."""
-    if isinstance(answer, (str, bytes, dict)) or answer is None or np.isscalar(answer):
-        raise AnswerError(f"give {what}{_shape_text(shape)}, got {type(answer).__name__}")
+    if (
+        isinstance(answer, (str, bytes, dict))
+        or answer is None
+        or np.isscalar(answer)
+    ):
+        raise AnswerError(
+            f"give {what}{_shape_text(shape)}, got {type(answer).__name__}"
+        )
     try:
         arr = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        raise AnswerError(f"give {what}{_shape_text(shape)} (numbers only), got {type(answer).__name__}") from None
+        raise AnswerError(
+            f"give {what}{_shape_text(shape)} (numbers only), got {type(answer).__name__}"
+        ) from None
     if shape is not None and arr.shape != tuple(shape):
-        raise AnswerError(f"give {what} of shape {tuple(shape)}, got shape {arr.shape}")
+        raise AnswerError(
+            f"give {what} of shape {tuple(shape)}, got shape {arr.shape}"
+        )
     return arr
 
 
 def as_text(answer, what: str = "a word", choices=None) -> str:
     """A string, stripped and lower-cased (one of `choices` when given); else AnswerError."""
     if not isinstance(answer, str):
-        raise AnswerError(f"give {what} as a string in quotes, got {type(answer).__name__}")
+        raise AnswerError(
+            f"give {what} as a string in quotes, got {type(answer).__name__}"
+        )
     text = answer.strip().lower()
     if choices is not None and text not in [c.lower() for c in choices]:
-        raise AnswerError(f"give one of {', '.join(repr(c) for c in choices)}; got {answer!r}")
+        raise AnswerError(
+            f"give one of {', '.join(repr(c) for c in choices)}; got {answer!r}"
+        )
     return text
 
 
@@ -70,7 +95,10 @@ def decimals_typed(value: float) -> int:
     text = repr(float(value))
     if "e" in text or "E" in text:
         mantissa, exponent = text.lower().split("e")
-        return max(0, len(mantissa.split(".")[1].rstrip("0")) if "." in mantissa else 0) - int(exponent)
+        return max(
+            0,
+            len(mantissa.split(".")[1].rstrip("0")) if "." in mantissa else 0,
+        ) - int(exponent)
     return len(text.split(".")[1].rstrip("0")) if "." in text else 0
 
 
@@ -82,13 +110,13 @@ def compare_number(got: float, want: float, decimals: int = 3) -> str | None:
     "more decimals" hint instead of a plain "wrong".
     """
     typed = min(decimals_typed(got), 12)
-    tol = 0.5 * 10.0 ** -typed + 1e-9 * max(1.0, abs(want))
+    tol = 0.5 * 10.0**-typed + 1e-9 * max(1.0, abs(want))
     if abs(got - want) <= tol:
         if typed < decimals and abs(want) < 10 ** (decimals + 1):
             if round(want, typed) == got and round(want, decimals) != got:
                 return f"right, but give at least {decimals} decimals"
         return None
-    if abs(got - want) <= max(10.0 ** -decimals, 0.01 * abs(want)):
+    if abs(got - want) <= max(10.0**-decimals, 0.01 * abs(want)):
         return f"close: give {decimals} or more decimals, rounded (not cut off), or the full value"
     return "not this value"
 
@@ -97,4 +125,12 @@ def _shape_text(shape) -> str:
     return "" if shape is None else f" of shape {tuple(shape)}"
 
 
-__all__ = ["AnswerError", "as_array", "as_int", "as_number", "as_text", "compare_number", "decimals_typed"]
+__all__ = [
+    "AnswerError",
+    "as_array",
+    "as_int",
+    "as_number",
+    "as_text",
+    "compare_number",
+    "decimals_typed",
+]

@@ -1,4 +1,5 @@
 """Checks for 00_setup_check."""
+
 from . import exercise
 from .answers import as_int, as_text
 
@@ -10,7 +11,9 @@ def _device(answer):
     got = as_text(answer, what='the device type ("cuda", "mps" or "cpu")')
     want = choose_device(verbose=False).type
     if got != want:
-        return f"choose_device() printed the device it picked; '{got}' is not it"
+        return (
+            f"choose_device() printed the device it picked; '{got}' is not it"
+        )
     return None
 
 

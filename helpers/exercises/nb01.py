@@ -1,4 +1,5 @@
 """Checks for 01_images_as_arrays (research questions, and the cat photo: skimage's chelsea)."""
+
 import numpy as np
 
 from . import exercise
@@ -11,17 +12,24 @@ def _cat():
     return load_photo("chelsea", verbose=False)
 
 
-# §1: is the image a measure of something else (latent), or is what the image shows the thing studied (object)?
+# §1: is the image a measure of something else (latent), or is what the image shows the thing
+# studied (object)?
 RESEARCH_QUESTIONS = {
-    "A": "latent",   # poverty from satellite images of roofs and roads
-    "B": "object",   # how newspapers picture women politicians
-    "C": "latent",   # crowd size from protest photos
-    "D": "object",   # which Instagram photos of politicians get likes (Peng 2021)
-    "E": "latent",   # fraud from photos of tally sheets (Cantu 2019)
-    "F": "object",   # does a front-page war photo change support for intervention
+    "A": "latent",  # poverty from satellite images of roofs and roads
+    "B": "object",  # how newspapers picture women politicians
+    "C": "latent",  # crowd size from protest photos
+    "D": "object",  # which Instagram photos of politicians get likes (Peng 2021)
+    "E": "latent",  # fraud from photos of tally sheets (Cantu 2019)
+    "F": "object",  # does a front-page war photo change support for intervention
 }
-_WORDS = {"latent": "latent", "latent measure": "latent", "measure": "latent",
-          "object": "object", "object of study": "object", "object of interest": "object"}
+_WORDS = {
+    "latent": "latent",
+    "latent measure": "latent",
+    "measure": "latent",
+    "object": "object",
+    "object of study": "object",
+    "object of interest": "object",
+}
 
 
 @exercise("01.latent_or_object")
@@ -29,29 +37,41 @@ def _latent_or_object(answer):
     letters = sorted(RESEARCH_QUESTIONS)
     if isinstance(answer, (list, tuple)):
         if len(answer) != len(letters):
-            raise AnswerError(f"give {len(letters)} labels, one per question {', '.join(letters)}; got {len(answer)}")
+            raise AnswerError(
+                f"give {len(letters)} labels, one per question {', '.join(letters)}; got {len(answer)}"
+            )
         answer = dict(zip(letters, answer))
     if not isinstance(answer, dict):
-        raise AnswerError('give a dict such as {"A": "latent", "B": "object", ...}, '
-                          f"got {type(answer).__name__}")
+        raise AnswerError(
+            'give a dict such as {"A": "latent", "B": "object", ...}, '
+            f"got {type(answer).__name__}"
+        )
     answer = {str(k).strip().upper(): v for k, v in answer.items()}
     missing = [k for k in letters if k not in answer]
     if missing:
-        raise AnswerError(f"label every question; missing: {', '.join(missing)}")
+        raise AnswerError(
+            f"label every question; missing: {', '.join(missing)}"
+        )
     got = {}
     for k in letters:
-        word = as_text(answer[k], what=f'the label of question {k} ("latent" or "object")')
+        word = as_text(
+            answer[k], what=f'the label of question {k} ("latent" or "object")'
+        )
         if word not in _WORDS:
-            raise AnswerError(f'label question {k} with "latent" or "object", not {answer[k]!r}')
+            raise AnswerError(
+                f'label question {k} with "latent" or "object", not {answer[k]!r}'
+            )
         got[k] = _WORDS[word]
     wrong = [k for k in letters if got[k] != RESEARCH_QUESTIONS[k]]
     if not wrong:
         return None
     if len(wrong) == len(letters):
         return "every label is swapped: 'latent' is when the image stands in for something you cannot see directly"
-    return (f"{len(letters) - len(wrong)} of {len(letters)} right. For each question ask: is the research "
-            "question about the images themselves (what they show, how people react to them), or would "
-            "any other good measure of the same thing do just as well?")
+    return (
+        f"{len(letters) - len(wrong)} of {len(letters)} right. For each question ask: is the research "
+        "question about the images themselves (what they show, how people react to them), or would "
+        "any other good measure of the same thing do just as well?"
+    )
 
 
 @exercise("01.wrapped")
@@ -62,15 +82,19 @@ def _wrapped(answer):
     if got == want:
         return None
     if got == 0:
-        return ("in uint8, img + 100 has already wrapped, so it is never above 255: "
-                "ask which original values v have v + 100 > 255")
+        return (
+            "in uint8, img + 100 has already wrapped, so it is never above 255: "
+            "ask which original values v have v + 100 > 255"
+        )
     if got == int(np.sum(img >= 255 - 100)):
         return "off by one: 155 + 100 = 255 still fits; which is the smallest value that wraps?"
     if got == int(np.sum((img > 255 - 100).any(axis=2))):
         return "count every channel value (all of img), not pixels"
     if got == img.size - want:
         return "that counts the values that do NOT wrap"
-    return "a uint8 value v wraps when v + 100 > 255: count those values in img"
+    return (
+        "a uint8 value v wraps when v + 100 > 255: count those values in img"
+    )
 
 
 @exercise("01.gray_by_hand")
@@ -83,7 +107,9 @@ def _gray_by_hand(answer):
         return "your values are on the 0-255 scale; start from img / 255.0"
     if np.allclose(got, img.mean(axis=2) / 255, atol=1e-4):
         return "that is the plain mean of R, G and B; weight the channels 0.2125, 0.7154, 0.0721"
-    if np.allclose(got, (img / 255.0) @ np.array([0.2126, 0.7152, 0.0722]), atol=1e-6):
+    if np.allclose(
+        got, (img / 255.0) @ np.array([0.2126, 0.7152, 0.0722]), atol=1e-6
+    ):
         return "those are the Rec. 709 weights; this exercise asks for scikit-image's 0.2125, 0.7154, 0.0721"
     if not np.allclose(got, rgb2gray(img), atol=1e-4):
         return "use the weights 0.2125, 0.7154, 0.0721 for R, G, B (img @ weights does all pixels at once)"

@@ -1,13 +1,13 @@
 """Checks for 03_texture_and_entropy (the tiny 4-level image, the chessboard, the brick/grass/gravel textures)."""
+
 import numpy as np
 
 from . import exercise
 from .answers import AnswerError, as_array, as_number, as_text, compare_number
 
-TINY = np.array([[0, 0, 1, 1],
-                 [0, 0, 1, 1],
-                 [0, 2, 2, 2],
-                 [2, 2, 3, 3]], dtype=np.uint8)
+TINY = np.array(
+    [[0, 0, 1, 1], [0, 0, 1, 1], [0, 2, 2, 2], [2, 2, 3, 3]], dtype=np.uint8
+)
 
 
 def _pairs(dr, dc, img=TINY, levels=4):
@@ -28,7 +28,9 @@ def _entropy(P, log):
 
 @exercise("03.glcm_down")
 def _glcm_down(answer):
-    got = as_array(answer, what="a 4 x 4 matrix (one row and column per gray level)")
+    got = as_array(
+        answer, what="a 4 x 4 matrix (one row and column per gray level)"
+    )
     if got.shape != (4, 4):
         return f"expected a 4 x 4 matrix (one row and column per gray level), got shape {got.shape}"
     want = _pairs(1, 0)
@@ -39,8 +41,12 @@ def _glcm_down(answer):
     if np.array_equal(got, want.T):
         return "rows are the pixel's value, columns the value of the pixel below it: transpose"
     if np.array_equal(got, _pairs(0, 1)):
-        return "that is the offset 'right'; 'down' means (row + 1, same column)"
-    if np.array_equal(got, _pairs(-1, 0)) or np.array_equal(got, want + want.T):
+        return (
+            "that is the offset 'right'; 'down' means (row + 1, same column)"
+        )
+    if np.array_equal(got, _pairs(-1, 0)) or np.array_equal(
+        got, want + want.T
+    ):
         return "count each pixel with the pixel BELOW it, once: pairs (tiny[r, c], tiny[r + 1, c])"
     return "for each pixel with a pixel below it, add 1 at [tiny[r, c], tiny[r + 1, c]]; 12 pairs in total"
 
@@ -78,9 +84,19 @@ def _entropy_bits(answer):
         return "mind the minus sign: entropy is never negative"
     if compare_number(got, _entropy(down, np.log), decimals=3) is None:
         return "that is in nats (natural log); use np.log2 for bits"
-    if compare_number(got, _entropy(_pairs(0, 1), np.log2), decimals=3) is None:
+    if (
+        compare_number(got, _entropy(_pairs(0, 1), np.log2), decimals=3)
+        is None
+    ):
         return "that is the entropy of the offset 'right'; use the offset 'down' (your P_down, normalised)"
-    if compare_number(got, float(-(down[down > 0] * np.log2(down[down > 0])).sum()), decimals=3) is None:
+    if (
+        compare_number(
+            got,
+            float(-(down[down > 0] * np.log2(down[down > 0])).sum()),
+            decimals=3,
+        )
+        is None
+    ):
         return "normalise first: P = P_down / P_down.sum(), then -sum(P * log2(P))"
     if hint.startswith(("close", "right")):
         return hint
@@ -101,7 +117,14 @@ def glcm_contrast_by_texture(patch: int = 64, levels: int = 32) -> dict:
         values = []
         for r in range(0, img.shape[0] - patch + 1, patch):
             for c in range(0, img.shape[1] - patch + 1, patch):
-                g = graycomatrix(q[r:r + patch, c:c + patch], [1], angles, levels=levels, symmetric=True, normed=True)
+                g = graycomatrix(
+                    q[r : r + patch, c : c + patch],
+                    [1],
+                    angles,
+                    levels=levels,
+                    symmetric=True,
+                    normed=True,
+                )
                 values.append(graycoprops(g, "contrast").mean())
         means[name] = float(np.mean(values))
     return means
@@ -109,11 +132,17 @@ def glcm_contrast_by_texture(patch: int = 64, levels: int = 32) -> dict:
 
 @exercise("03.roughest")
 def _roughest(answer, patch: int = 64, levels: int = 32):
-    name = as_text(answer, what="a texture name such as 'brick'", choices=["brick", "grass", "gravel"])
+    name = as_text(
+        answer,
+        what="a texture name such as 'brick'",
+        choices=["brick", "grass", "gravel"],
+    )
     try:
         patch, levels = int(patch), int(levels)
     except (TypeError, ValueError):
-        raise AnswerError(f"check(..., patch=PATCH, levels=LEVELS) needs whole numbers, got {patch!r}, {levels!r}") from None
+        raise AnswerError(
+            f"check(..., patch=PATCH, levels=LEVELS) needs whole numbers, got {patch!r}, {levels!r}"
+        ) from None
     means = glcm_contrast_by_texture(patch, levels)
     want = max(means, key=means.get)
     if name == want:

@@ -1,4 +1,5 @@
 """Checks for 04_haar_features_and_faces (integral images, lfw_subset patches, OpenCV's face cascade)."""
+
 import functools
 
 import numpy as np
@@ -6,8 +7,10 @@ import numpy as np
 from . import exercise
 from .answers import AnswerError, as_int, as_number, compare_number
 
-# Exercise 3's hand-labelled set: photo name -> human face boxes (x, y, width, height) drawn by hand.
-# The cameraman is in profile: a frontal-face cascade should miss him, and a good minNeighbors cannot help.
+# Exercise 3's hand-labelled set: photo name -> human face boxes (x, y, width, height) drawn by
+# hand.
+# The cameraman is in profile: a frontal-face cascade should miss him, and a good minNeighbors
+# cannot help.
 LABELLED_FACES = {
     "astronaut": [(175, 62, 100, 100)],
     "camera": [(190, 80, 80, 95)],
@@ -18,39 +21,70 @@ LABELLED_FACES = {
 
 
 def _test_image(seed=7, shape=(17, 23)):
-    return np.random.default_rng(seed).integers(0, 256, size=shape).astype(np.float64)
+    return (
+        np.random.default_rng(seed)
+        .integers(0, 256, size=shape)
+        .astype(np.float64)
+    )
 
 
 @exercise("04.region_sum")
 def _region_sum(answer):
     """answer: a function region_sum(ii_cv, r0, c0, r1, c1) for integral images with a leading zero row and column."""
     if not callable(answer):
-        raise AnswerError("give a function: def region_sum(ii, r0, c0, r1, c1): return ...  (then region_sum, "
-                          f"without brackets), got {type(answer).__name__}")
+        raise AnswerError(
+            "give a function: def region_sum(ii, r0, c0, r1, c1): return ...  (then region_sum, "
+            f"without brackets), got {type(answer).__name__}"
+        )
     img = _test_image()
     ii = np.zeros((img.shape[0] + 1, img.shape[1] + 1))
-    ii[1:, 1:] = img.cumsum(axis=0).cumsum(axis=1)           # cv2.integral's layout: ii[r, c] = img[:r, :c].sum()
-    boxes = [(3, 4, 10, 15), (0, 0, 16, 22), (0, 5, 7, 9), (6, 0, 6, 0), (16, 22, 16, 22), (2, 2, 2, 20)]
+    ii[1:, 1:] = img.cumsum(axis=0).cumsum(
+        axis=1
+    )  # cv2.integral's layout: ii[r, c] = img[:r, :c].sum()
+    boxes = [
+        (3, 4, 10, 15),
+        (0, 0, 16, 22),
+        (0, 5, 7, 9),
+        (6, 0, 6, 0),
+        (16, 22, 16, 22),
+        (2, 2, 2, 20),
+    ]
     for r0, c0, r1, c1 in boxes:
-        want = img[r0:r1 + 1, c0:c1 + 1].sum()
+        want = img[r0 : r1 + 1, c0 : c1 + 1].sum()
         try:
-            got = as_number(answer(ii, r0, c0, r1, c1), "one number from region_sum")
+            got = as_number(
+                answer(ii, r0, c0, r1, c1), "one number from region_sum"
+            )
         except AnswerError as exc:
             return f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) did not return a number: {exc}"
-        except Exception as exc:   # the student's own code failed: say where, not a traceback
+        except (
+            Exception
+        ) as exc:  # the student's own code failed: say where, not a traceback
             return f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) raised {type(exc).__name__}: {exc}"
         if np.isclose(got, want):
             continue
-        skimage_style = ii[r1, c1] - ii[r0 - 1, c1] - ii[r1, c0 - 1] + ii[r0 - 1, c0 - 1]
+        skimage_style = (
+            ii[r1, c1] - ii[r0 - 1, c1] - ii[r1, c0 - 1] + ii[r0 - 1, c0 - 1]
+        )
         if np.isclose(got, skimage_style):
-            return ("off by one: in this table ii[r, c] is the sum of the rows ABOVE r and the columns LEFT of c; "
-                    "the rectangle's bottom-right corner is at ii[r1 + 1, c1 + 1]")
-        if np.isclose(got, ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0]):
-            return "the top-left block was subtracted twice: add ii[r0, c0] back"
-        if np.isclose(got, ii[r0:r1 + 1, c0:c1 + 1].sum()) or np.isclose(got, ii[r0:r1 + 2, c0:c1 + 2].sum()):
+            return (
+                "off by one: in this table ii[r, c] is the sum of the rows ABOVE r and the columns LEFT of c; "
+                "the rectangle's bottom-right corner is at ii[r1 + 1, c1 + 1]"
+            )
+        if np.isclose(
+            got, ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0]
+        ):
+            return (
+                "the top-left block was subtracted twice: add ii[r0, c0] back"
+            )
+        if np.isclose(got, ii[r0 : r1 + 1, c0 : c1 + 1].sum()) or np.isclose(
+            got, ii[r0 : r1 + 2, c0 : c1 + 2].sum()
+        ):
             return "that sums entries of the integral image; a rectangle sum needs only four of its entries"
-        return (f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) gave {got:g}, the pixels sum to {want:g}: use "
-                "ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0] + ii[r0, c0]")
+        return (
+            f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) gave {got:g}, the pixels sum to {want:g}: use "
+            "ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0] + ii[r0, c0]"
+        )
     return None
 
 
@@ -76,7 +110,10 @@ def _two_rect(answer):
 def raw_hits(scale_factor=1.05, labelled=None):
     """Frontal-face cascade raw hits (minNeighbors=0) on each labelled photo -> dict name -> list of boxes."""
     names = tuple(labelled or LABELLED_FACES)
-    return {name: [list(b) for b in boxes] for name, boxes in _raw_hits(float(scale_factor), names).items()}
+    return {
+        name: [list(b) for b in boxes]
+        for name, boxes in _raw_hits(float(scale_factor), names).items()
+    }
 
 
 @functools.lru_cache(maxsize=8)
@@ -91,7 +128,12 @@ def _raw_hits(scale_factor, names):
     for name in names:
         img = load_photo(name, verbose=False)
         gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
-        hits[name] = tuple(tuple(int(v) for v in b) for b in cascade.detectMultiScale(gray, scaleFactor=scale_factor, minNeighbors=0))
+        hits[name] = tuple(
+            tuple(int(v) for v in b)
+            for b in cascade.detectMultiScale(
+                gray, scaleFactor=scale_factor, minNeighbors=0
+            )
+        )
     return hits
 
 
@@ -101,10 +143,22 @@ def detection_errors(hits, labelled, k):
 
     missed = false = 0
     for name, faces in labelled.items():
-        boxes = cv2.groupRectangles(hits[name], int(k), 0.2)[0] if k > 0 else hits[name]
+        boxes = (
+            cv2.groupRectangles(hits[name], int(k), 0.2)[0]
+            if k > 0
+            else hits[name]
+        )
         centres = [(x + w / 2, y + h / 2) for x, y, w, h in boxes]
-        inside = [[fx <= cx < fx + fw and fy <= cy < fy + fh for (fx, fy, fw, fh) in faces] for cx, cy in centres]
-        missed += sum(not any(row[j] for row in inside) for j in range(len(faces)))
+        inside = [
+            [
+                fx <= cx < fx + fw and fy <= cy < fy + fh
+                for (fx, fy, fw, fh) in faces
+            ]
+            for cx, cy in centres
+        ]
+        missed += sum(
+            not any(row[j] for row in inside) for j in range(len(faces))
+        )
         false += sum(not any(row) for row in inside)
     return missed, false
 
@@ -113,7 +167,9 @@ def detection_errors(hits, labelled, k):
 def _min_neighbors(answer, scale_factor=1.05, labelled=None):
     k = as_int(answer, "a whole number (a value for minNeighbors)")
     if isinstance(answer, (float, np.floating)):
-        raise AnswerError(f"give a whole number (a value for minNeighbors) such as {k}, not the float {answer!r}")
+        raise AnswerError(
+            f"give a whole number (a value for minNeighbors) such as {k}, not the float {answer!r}"
+        )
     if not 1 <= k <= 20:
         return f"minNeighbors={k} is outside the range asked for: try 1 to 20"
     labelled = LABELLED_FACES if labelled is None else labelled
@@ -125,10 +181,16 @@ def _min_neighbors(answer, scale_factor=1.05, labelled=None):
     if k == want:
         return None
     if missed + false == fewest:
-        return (f"minNeighbors={k} is as good ({missed} missed, {false} false), but a smaller value already is; "
-                "give the smallest")
+        return (
+            f"minNeighbors={k} is as good ({missed} missed, {false} false), but a smaller value already is; "
+            "give the smallest"
+        )
     if k < want:
-        return (f"with minNeighbors={k}: {missed} face(s) missed and {false} false box(es); "
-                "count both for every k from 1 to 20")
-    return (f"with minNeighbors={k}: {missed} face(s) missed and {false} false box(es), more errors than the best "
-            "value; count both for every k from 1 to 20")
+        return (
+            f"with minNeighbors={k}: {missed} face(s) missed and {false} false box(es); "
+            "count both for every k from 1 to 20"
+        )
+    return (
+        f"with minNeighbors={k}: {missed} face(s) missed and {false} false box(es), more errors than the best "
+        "value; count both for every k from 1 to 20"
+    )

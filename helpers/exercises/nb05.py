@@ -1,4 +1,5 @@
 """Checks for 05_classical_pipeline (HOG layout, recall from a confusion matrix, cross-validation on the digits)."""
+
 from functools import lru_cache
 
 import numpy as np
@@ -31,8 +32,10 @@ def _hog_length(answer):
     blocks = cells - 2 + 1
     want = blocks * blocks * 2 * 2 * 9
     if value == cells * cells * 9:
-        return (f"{int(value)} counts each cell once; HOG normalises overlapping blocks of 2x2 cells, "
-                f"and every block keeps its own copy of its 4 cells' histograms")
+        return (
+            f"{int(value)} counts each cell once; HOG normalises overlapping blocks of 2x2 cells, "
+            f"and every block keeps its own copy of its 4 cells' histograms"
+        )
     if value == (cells // 2) ** 2 * 2 * 2 * 9:
         return "blocks overlap: a 2x2 block slides one cell at a time, so there are (cells - 2 + 1) per side"
     if value == 28 * 28:
@@ -61,7 +64,9 @@ def _digits_confusion():
 
 @exercise("05.recall_by_hand")
 def _recall_by_hand(answer):
-    answer = as_array(answer, what="an array of 10 numbers, one recall per digit")
+    answer = as_array(
+        answer, what="an array of 10 numbers, one recall per digit"
+    )
     if answer.shape != (10,):
         return f"expected an array of shape (10,), one recall per digit, got shape {answer.shape}"
     cm = _digits_confusion()
@@ -84,7 +89,12 @@ def _forest_scores():
     from sklearn.model_selection import cross_val_score
 
     X_tr, _, y_tr, _ = _digits_split()
-    return cross_val_score(RandomForestClassifier(n_estimators=50, random_state=0), X_tr, y_tr, cv=5)
+    return cross_val_score(
+        RandomForestClassifier(n_estimators=50, random_state=0),
+        X_tr,
+        y_tr,
+        cv=5,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -93,25 +103,37 @@ def _forest_scores_all_digits():
     from sklearn.model_selection import cross_val_score
 
     X, y = _digits()
-    return cross_val_score(RandomForestClassifier(n_estimators=50, random_state=0), X, y, cv=5)
+    return cross_val_score(
+        RandomForestClassifier(n_estimators=50, random_state=0), X, y, cv=5
+    )
 
 
 @exercise("05.forest_cv")
 def _forest_cv(answer):
-    if isinstance(answer, (list, tuple, np.ndarray)) and np.size(answer) > 1 and np.asarray(answer).ndim == 1:
+    if (
+        isinstance(answer, (list, tuple, np.ndarray))
+        and np.size(answer) > 1
+        and np.asarray(answer).ndim == 1
+    ):
         return f"you gave {np.size(answer)} numbers (one per fold?); give their mean with .mean()"
     value, hint = _number(answer)
     if hint:
         return hint
     scores = _forest_scores()
     if value > 1:
-        return "give the accuracy as a fraction between 0 and 1, not a percentage"
+        return (
+            "give the accuracy as a fraction between 0 and 1, not a percentage"
+        )
     if np.isclose(value, scores.std(), atol=1e-6):
         return "that is the spread across folds (std); give the mean"
     if not np.isclose(value, scores.mean(), atol=1e-3):
         if np.isclose(value, _forest_scores_all_digits().mean(), atol=1e-3):
-            return ("that is the CV mean on all digits, test part included; use the training part "
-                    "(digits_train_X, digits_train_y), like the SVM's CV score you compare it with")
-        return ("cross_val_score(RandomForestClassifier(n_estimators=50, random_state=0), digits_train_X, "
-                "digits_train_y, cv=5).mean(): check the model, its settings, the data and cv=5")
+            return (
+                "that is the CV mean on all digits, test part included; use the training part "
+                "(digits_train_X, digits_train_y), like the SVM's CV score you compare it with"
+            )
+        return (
+            "cross_val_score(RandomForestClassifier(n_estimators=50, random_state=0), digits_train_X, "
+            "digits_train_y, cv=5).mean(): check the model, its settings, the data and cv=5"
+        )
     return None

@@ -1,11 +1,13 @@
 """Checks for 06_cnn_building_blocks (the cameraman photo, the lecture's county network)."""
+
 import numpy as np
 
 from . import exercise
 from .answers import AnswerError, as_array, as_int, as_number, compare_number
 
-EDGE_KERNEL = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)   # Sobel x, as in the notebook
-
+EDGE_KERNEL = np.array(
+    [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float
+)  # Sobel x, as in the notebook
 
 
 def _slide():
@@ -15,7 +17,9 @@ def _slide():
     return load_slide_worked_example(verbose=False)
 
 
-NEW_COUNTY = np.array([1, 80, 25, 300])   # intercept, white %, college %, income (hundreds USD)
+NEW_COUNTY = np.array(
+    [1, 80, 25, 300]
+)  # intercept, white %, college %, income (hundreds USD)
 
 
 def _gray():
@@ -38,7 +42,9 @@ def _as_float_array(answer, what):
 
 def _pool(feature_map, how="max"):
     blocks = feature_map.reshape(63, 2, 63, 2)
-    return blocks.max(axis=(1, 3)) if how == "max" else blocks.mean(axis=(1, 3))
+    return (
+        blocks.max(axis=(1, 3)) if how == "max" else blocks.mean(axis=(1, 3))
+    )
 
 
 @exercise("06.horizontal_edges")
@@ -111,17 +117,31 @@ def _forward(x, b2=None, relu=True, sigmoid=True):
 @exercise("06.new_county")
 def _new_county(answer):
     if np.size(answer) > 1 and not isinstance(answer, (str, bytes)):
-        raise AnswerError(f"give one number (the predicted share), got {np.size(answer)} values")
+        raise AnswerError(
+            f"give one number (the predicted share), got {np.size(answer)} values"
+        )
     answer = as_number(answer, "one number (the predicted share, a float)")
     want = _forward(NEW_COUNTY)
     verdict = compare_number(answer, want, decimals=3)
     if verdict is None or verdict.startswith("right"):
         return verdict
     for wrong, hint in [
-        (_forward(NEW_COUNTY, sigmoid=False), "that is Y0; apply the sigmoid 1 / (1 + exp(-Y0)) to get a share"),
-        (_forward(NEW_COUNTY, b2=np.array([-0.5090, 0.186])), "you used the printed filter 0.186; use B2 = [-0.5090, 0.1865]"),
-        (_forward(NEW_COUNTY, b2=np.array([0.1865, -0.5090])), "you flipped the filter; K[j] = B2[0] * Z1[j] + B2[1] * Z1[j+1]"),
-        (_forward(NEW_COUNTY, relu=False), "apply ReLU to Z0 before the filter"),
+        (
+            _forward(NEW_COUNTY, sigmoid=False),
+            "that is Y0; apply the sigmoid 1 / (1 + exp(-Y0)) to get a share",
+        ),
+        (
+            _forward(NEW_COUNTY, b2=np.array([-0.5090, 0.186])),
+            "you used the printed filter 0.186; use B2 = [-0.5090, 0.1865]",
+        ),
+        (
+            _forward(NEW_COUNTY, b2=np.array([0.1865, -0.5090])),
+            "you flipped the filter; K[j] = B2[0] * Z1[j] + B2[1] * Z1[j+1]",
+        ),
+        (
+            _forward(NEW_COUNTY, relu=False),
+            "apply ReLU to Z0 before the filter",
+        ),
     ]:
         if abs(answer - wrong) < 1e-6:
             return hint

@@ -1,5 +1,6 @@
 """Checks for 08_autotaggers: an unlikely-combination rule, a threshold chosen from precision and recall, a roll-up."""
-from functools import lru_cache
+
+from functools import cache
 
 import numpy as np
 
@@ -7,7 +8,7 @@ from . import exercise
 from .answers import AnswerError, as_array, as_number, compare_number
 
 
-@lru_cache(maxsize=None)
+@cache
 def _proba(photo: str) -> np.ndarray:
     """Probabilities (1000,) of one sample photo with the default preprocessing (224 px)."""
     from ..data import load_photo
@@ -18,7 +19,7 @@ def _proba(photo: str) -> np.ndarray:
     return predict_proba(model, load_photo(photo, verbose=False))[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table():
     from ..data import load_coarse_tags
 
@@ -26,6 +27,7 @@ def _table():
 
 
 # --- Exercise 1: an unlikely combination --------------------------------------------------------
+
 
 def drop_animals_after_food(tags, coarse_of) -> list:
     """The reference rule: drop every 'animal' tag that comes after (is less probable than) a 'food' tag."""
@@ -40,40 +42,67 @@ def drop_animals_after_food(tags, coarse_of) -> list:
 
 # (case, what a wrong result on it usually means)
 _RULE_CASES = [
-    ([("espresso", 0.6), ("sea slug", 0.1), ("cup", 0.05)],
-     "an animal tag after a more probable food tag must go ('sea slug' after 'espresso')"),
-    ([("sea slug", 0.5), ("espresso", 0.2)],
-     "drop an animal tag only when a food tag comes *before* it (is more probable); here the animal is the best tag"),
-    ([("tabby", 0.4), ("Egyptian cat", 0.3), ("tiger cat", 0.1)],
-     "without any food tag nothing is unlikely: keep every tag"),
-    ([("espresso", 0.5), ("tabby", 0.2), ("missile", 0.1), ("sea slug", 0.05)],
-     "drop *every* animal tag after the first food tag, and keep the other tags (here 'missile')"),
-    ([("missile", 0.5), ("espresso", 0.2), ("tabby", 0.1)],
-     "the food tag need not be the first tag: an animal after any food tag goes"),
+    (
+        [("espresso", 0.6), ("sea slug", 0.1), ("cup", 0.05)],
+        "an animal tag after a more probable food tag must go ('sea slug' after 'espresso')",
+    ),
+    (
+        [("sea slug", 0.5), ("espresso", 0.2)],
+        "drop an animal tag only when a food tag comes *before* it (is more probable); here the animal is the best tag",
+    ),
+    (
+        [("tabby", 0.4), ("Egyptian cat", 0.3), ("tiger cat", 0.1)],
+        "without any food tag nothing is unlikely: keep every tag",
+    ),
+    (
+        [
+            ("espresso", 0.5),
+            ("tabby", 0.2),
+            ("missile", 0.1),
+            ("sea slug", 0.05),
+        ],
+        "drop *every* animal tag after the first food tag, and keep the other tags (here 'missile')",
+    ),
+    (
+        [("missile", 0.5), ("espresso", 0.2), ("tabby", 0.1)],
+        "the food tag need not be the first tag: an animal after any food tag goes",
+    ),
     ([], "with no tags, return an empty list"),
 ]
 
 
 def _names_of(result, case):
     """The rule's output as a list of names; accepts [(name, p), ...] or [name, ...]."""
-    if isinstance(result, (str, bytes)) or not isinstance(result, (list, tuple)):
-        raise AnswerError(f"your function should return a list of (name, p) pairs, got {type(result).__name__} "
-                          f"for the tags {case}")
+    if isinstance(result, (str, bytes)) or not isinstance(
+        result, (list, tuple)
+    ):
+        raise AnswerError(
+            f"your function should return a list of (name, p) pairs, got {type(result).__name__} "
+            f"for the tags {case}"
+        )
     names = []
     for item in result:
         if isinstance(item, str):
             names.append(item)
-        elif isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], str):
+        elif (
+            isinstance(item, (tuple, list))
+            and len(item) == 2
+            and isinstance(item[0], str)
+        ):
             names.append(item[0])
         else:
-            raise AnswerError(f"your function returned {item!r} in its list; return (name, p) pairs as they came in")
+            raise AnswerError(
+                f"your function returned {item!r} in its list; return (name, p) pairs as they came in"
+            )
     return names
 
 
 @exercise("08.unlikely_rule")
 def _unlikely_rule(answer):
     if not callable(answer):
-        raise AnswerError(f"give the function itself (drop_unlikely, without brackets), got {type(answer).__name__}")
+        raise AnswerError(
+            f"give the function itself (drop_unlikely, without brackets), got {type(answer).__name__}"
+        )
     coarse_of = dict(zip(_table()["name"], _table()["coarse"]))
     for case, hint in _RULE_CASES:
         want = [n for n, _ in drop_animals_after_food(case, coarse_of)]
@@ -90,6 +119,7 @@ def _unlikely_rule(answer):
 
 
 # --- Exercise 2: a threshold chosen from precision and recall -----------------------------------
+
 
 def precision_recall(scores, labels, threshold):
     """Predict 1 where scores >= threshold -> (precision, recall); precision is nan when nothing is predicted."""
@@ -112,10 +142,14 @@ def lowest_threshold_with_precision(scores, labels, min_precision):
 def _face_threshold(answer, scores=None, labels=None, min_precision=0.95):
     t = as_number(answer, "one threshold (a number between 0 and 1)")
     if not 0 <= t <= 1:
-        raise AnswerError(f"a threshold on a probability lies between 0 and 1, got {t}")
+        raise AnswerError(
+            f"a threshold on a probability lies between 0 and 1, got {t}"
+        )
     if scores is None or labels is None:
-        raise AnswerError("run the cell as given: check(..., scores=face_scores, labels=face_truth, "
-                          "min_precision=MIN_PRECISION) passes the probe's scores to the checker")
+        raise AnswerError(
+            "run the cell as given: check(..., scores=face_scores, labels=face_truth, "
+            "min_precision=MIN_PRECISION) passes the probe's scores to the checker"
+        )
     scores = as_array(scores, what="scores")
     labels = as_array(labels, shape=scores.shape, what="labels")
     best = lowest_threshold_with_precision(scores, labels, min_precision)
@@ -123,26 +157,39 @@ def _face_threshold(answer, scores=None, labels=None, min_precision=0.95):
     if best is None:
         if not (scores >= t).any():
             return None
-        return (f"no threshold reaches precision {min_precision} on these patches; the only way to avoid false "
-                f"faces is to predict none (a threshold above the highest score, {scores.max():.3f})")
+        return (
+            f"no threshold reaches precision {min_precision} on these patches; the only way to avoid false "
+            f"faces is to predict none (a threshold above the highest score, {scores.max():.3f})"
+        )
     best_precision, best_recall = precision_recall(scores, labels, best)
-    if precision_recall(scores, labels, t - 1e-6) == (best_precision, best_recall):
-        return None   # the same patches counted as the best threshold (a float32 copy of a score counts too)
+    if precision_recall(scores, labels, t - 1e-6) == (
+        best_precision,
+        best_recall,
+    ):
+        # the same patches counted as the best threshold (a float32 copy of a score counts too)
+        return None
     if np.isnan(precision):
-        return "at this threshold nothing is called a face (recall 0); lower it"
+        return (
+            "at this threshold nothing is called a face (recall 0); lower it"
+        )
     if precision < min_precision:
-        hint = (f"at {t} the precision is {precision:.3f}, below {min_precision}: too many non-faces pass; "
-                f"raise the threshold")
+        hint = (
+            f"at {t} the precision is {precision:.3f}, below {min_precision}: too many non-faces pass; "
+            f"raise the threshold"
+        )
         if abs(t - best) < 5e-3:
             hint += " (your value is close to the right score: rounding moved it past a patch, give more decimals)"
         return hint
     if recall < best_recall:
-        return (f"precision {precision:.3f} is fine, but recall is only {recall:.3f}: a lower threshold keeps "
-                f"precision >= {min_precision} and finds more faces (recall {best_recall:.3f})")
+        return (
+            f"precision {precision:.3f} is fine, but recall is only {recall:.3f}: a lower threshold keeps "
+            f"precision >= {min_precision} and finds more faces (recall {best_recall:.3f})"
+        )
     return None
 
 
 # --- Exercise 3: the roll-up -------------------------------------------------------------------
+
 
 @exercise("08.coffee_food")
 def _coffee_food(answer):

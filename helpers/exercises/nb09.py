@@ -1,4 +1,5 @@
 """Checks for 09_vision_transformers (patches of the astronaut photo; attention by hand on three tokens)."""
+
 import numpy as np
 
 from . import exercise
@@ -34,10 +35,17 @@ def _num_patches(answer):
     h, w, c = load_photo("astronaut", verbose=False).shape
     p = 16
     want = ((h // p) * (w // p), p * p * c)
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+    if (
+        isinstance(answer, (str, bytes))
+        or not hasattr(answer, "__len__")
+        or len(answer) != 2
+    ):
         return "give two numbers: (number of patches, numbers in one flattened patch)"
     if np.ndim(answer) != 1 or not all(
-            isinstance(v, (int, float, np.integer, np.floating)) and float(v).is_integer() for v in answer):
+        isinstance(v, (int, float, np.integer, np.floating))
+        and float(v).is_integer()
+        for v in answer
+    ):
         return "give two whole numbers, e.g. (100, 200): (number of patches, numbers in one flattened patch)"
     got = tuple(int(v) for v in answer)
     if got == want:
@@ -71,7 +79,9 @@ def _attention_weights(answer):
         return "the softmax ran down the columns; normalise each row (axis=1), so each query's weights sum to 1"
     if not np.allclose(arr.sum(axis=1), 1, atol=1e-4):
         return "each row of attention weights must sum to 1: apply a softmax to each row of the scores"
-    return "weights = softmax(Q @ K.T / sqrt(d)), the softmax taken over each row"
+    return (
+        "weights = softmax(Q @ K.T / sqrt(d)), the softmax taken over each row"
+    )
 
 
 @exercise("09.attention_output")
@@ -85,7 +95,9 @@ def _attention_output(answer):
     if np.allclose(arr, weights @ V, atol=1e-4):
         return None
     if np.allclose(arr, _softmax_rows(Q @ K.T) @ V, atol=1e-4):
-        return f"scale the scores by 1/sqrt(d) = 1/sqrt({d}) before the softmax"
+        return (
+            f"scale the scores by 1/sqrt(d) = 1/sqrt({d}) before the softmax"
+        )
     if np.allclose(arr, (Q @ K.T / np.sqrt(d)) @ V, atol=1e-4):
         return "the scores need a softmax (each row summing to 1) before they weight V"
     return "output = softmax(Q @ K.T / sqrt(d)) @ V: each row is a weighted average of the rows of V"

@@ -1,4 +1,5 @@
 """Checks for 10_your_own_images (the demo corpus the notebook writes; paths and rates come in as context)."""
+
 import numpy as np
 
 from . import exercise
@@ -18,8 +19,10 @@ def _upright(answer, path=None):
     from ..files import read_image
 
     if isinstance(answer, (str, bytes, dict)) or np.ndim(answer) != 3:
-        raise AnswerError(f"give the upright image as an array (H, W, 3), got {type(answer).__name__} "
-                          f"with {np.ndim(answer)} dimensions")
+        raise AnswerError(
+            f"give the upright image as an array (H, W, 3), got {type(answer).__name__} "
+            f"with {np.ndim(answer)} dimensions"
+        )
     got = as_array(answer, what="the upright image")
     if path is None:
         return "the check needs the file: check('10.upright', upright_8, path=corpus / 'phone' / 'IMG_0003.JPG')"
@@ -58,10 +61,14 @@ def _unique_images(answer, folder=None):
     if got == int(table["sha256"].nunique()):
         return "that counts the unreadable files too (they have a sha256 but are not images); keep status == 'ok'"
     near = table.loc[ok]
-    merged = int(near["near_group"].isna().sum() + near["near_group"].nunique())
+    merged = int(
+        near["near_group"].isna().sum() + near["near_group"].nunique()
+    )
     if got == merged:
         return "that also merges near duplicates (crops, smaller copies); the question asks about identical bytes only"
-    return "keep the rows with status 'ok', then count the distinct sha256 values"
+    return (
+        "keep the rows with status 'ok', then count the distinct sha256 values"
+    )
 
 
 @exercise("10.hours")
@@ -73,11 +80,19 @@ def _hours(answer, rate=None, images=1_000_000, machines=None):
     want = images / (rate * machines) / 3600
     if abs(got - want) <= 0.02 * want:
         return None
-    for wrong, hint in [(want * 3600, "that is in seconds; divide by 3600 for hours"),
-                        (want * 60, "that is in minutes; divide by 60 for hours"),
-                        (want * machines, "that is for one machine; the machines share the images"),
-                        (want * machines * machines, "multiply the rate by the number of machines, "
-                                                      "do not multiply the time")]:
+    for wrong, hint in [
+        (want * 3600, "that is in seconds; divide by 3600 for hours"),
+        (want * 60, "that is in minutes; divide by 60 for hours"),
+        (
+            want * machines,
+            "that is for one machine; the machines share the images",
+        ),
+        (
+            want * machines * machines,
+            "multiply the rate by the number of machines, "
+            "do not multiply the time",
+        ),
+    ]:
         if abs(got - wrong) <= 0.02 * abs(wrong):
             return hint
     return "time = images / (images per second per machine x machines), in seconds; then / 3600"

@@ -3,11 +3,11 @@
 The notebook passes what the answer depends on (its validation scores, the coders' table, its
 sensitivity and specificity) as keywords, so the checks follow the notebook's parameters.
 """
+
 import numpy as np
 
 from . import exercise
 from .answers import AnswerError, as_number, compare_number
-
 
 _MISSING = "this check needs the notebook's {} (keep the check(...) line as given, and run the cells above first)"
 
@@ -29,18 +29,30 @@ def best_sensitivity(scores, labels, max_fpr):
 
 @exercise("11.threshold")
 def _threshold(answer, scores=None, labels=None):
-    got = as_number(answer, "one number: the share of altered validation sheets flagged (0..1)")
-    scores, labels = _context_array(scores, "scores"), _context_array(labels, "labels")
+    got = as_number(
+        answer,
+        "one number: the share of altered validation sheets flagged (0..1)",
+    )
+    scores, labels = (
+        _context_array(scores, "scores"),
+        _context_array(labels, "labels"),
+    )
     if got > 1:
-        if compare_number(got / 100, best_sensitivity(scores, labels, 0.01), 3) is None:
+        if (
+            compare_number(
+                got / 100, best_sensitivity(scores, labels, 0.01), 3
+            )
+            is None
+        ):
             return "give it as a share between 0 and 1, not a percentage"
         raise AnswerError("a sensitivity is a share between 0 and 1")
     want = best_sensitivity(scores, labels, 0.01)
     hint = compare_number(got, want, 3)
     if hint is None:
         return None
-    if compare_number(got, best_sensitivity(scores, labels, 0.05), 3) is None and want != best_sensitivity(
-            scores, labels, 0.05):
+    if compare_number(
+        got, best_sensitivity(scores, labels, 0.05), 3
+    ) is None and want != best_sensitivity(scores, labels, 0.05):
         return "that is the sensitivity at 5% false accusations; the exercise allows only 1%"
     if got <= 0.0100001:
         return "that looks like the false-positive rate; the question asks for the share of *altered* sheets flagged"
@@ -70,8 +82,14 @@ def _kappa(answer, table=None):
         return "that is p_e, the chance agreement: the products of the two coders' shares of each label, summed"
     if not -1 <= got <= 1:
         return "kappa lies between -1 and 1; check p_o and p_e are shares (divide the counts by the total)"
-    return hint if hint.startswith(("close", "right")) else ("compute p_o from the diagonal and p_e from the row and column "
-                                                 "totals, each divided by the number of sheets")
+    return (
+        hint
+        if hint.startswith(("close", "right"))
+        else (
+            "compute p_o from the diagonal and p_e from the row and column "
+            "totals, each divided by the number of sheets"
+        )
+    )
 
 
 @exercise("11.corrected")
@@ -80,7 +98,9 @@ def _corrected(answer, flagged_share=None, sensitivity=None, specificity=None):
 
     got = as_number(answer, "one number: the corrected share (0..1)")
     if None in (flagged_share, sensitivity, specificity):
-        raise AnswerError(_MISSING.format("flagged_share, sensitivity and specificity"))
+        raise AnswerError(
+            _MISSING.format("flagged_share, sensitivity and specificity")
+        )
     p, se, sp = float(flagged_share), float(sensitivity), float(specificity)
     want = rogan_gladen(p, se, sp, clip=False)
     if got > 1 and compare_number(got / 100, want, 3) is None:
@@ -94,5 +114,8 @@ def _corrected(answer, flagged_share=None, sensitivity=None, specificity=None):
         return "dividing by the sensitivity corrects for missed sheets only; subtract the false positives (1 - Sp) first"
     if compare_number(got, (p - (1 - sp)) / se, 3) is None:
         return "almost: divide by Se + Sp - 1, not by Se (false positives also shrink as the true share grows)"
-    return hint if hint.startswith(("close", "right")) else "use Rogan-Gladen: (observed + Sp - 1) / (Se + Sp - 1)"
-
+    return (
+        hint
+        if hint.startswith(("close", "right"))
+        else "use Rogan-Gladen: (observed + Sp - 1) / (Se + Sp - 1)"
+    )
