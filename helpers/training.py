@@ -1,9 +1,10 @@
-"""The course's training loop, packaged after notebook 07 teaches it inline, and fit_or_load (train once, then load).
+"""The course's training loop, packaged after notebook 07 teaches it inline.
+
+The model is helpers.models.SmallCNN; train once, then load: helpers.runs.fit_or_load.
 
 Data are held in memory as tensors and batched by index (no DataLoader, no PIL images):
 images float32 (N, C, H, W) in [0, 1], labels int64 (N,) in 0..num_classes-1.
-Importing this module imports nothing heavy; torch is imported inside the functions
-(``SmallCNN`` is built on first use).
+Importing this module imports nothing heavy; torch is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -118,95 +119,6 @@ def _images_and_labels(X, y, num_classes, name):
     return X, y
 
 
-# ---------------------------------------------------------------- the model
-
-
-def _build_small_cnn_class():
-    from torch import nn
-
-    acts = {
-        "relu": nn.ReLU,
-        "gelu": nn.GELU,
-        "tanh": nn.Tanh,
-        "sigmoid": nn.Sigmoid,
-    }
-
-    class SmallCNN(nn.Module):
-        """The course's small CNN: 3 conv blocks (conv 3x3, BatchNorm, activation, max-pool), linear head.
-
-        Input float (N, in_channels, H, W), H and W >= 8 (28x28 Fashion-MNIST); output logits (N, num_classes).
-        """
-
-        def __init__(
-            self,
-            num_classes: int = 10,
-            channels=(16, 32, 64),
-            dropout: float = 0.0,
-            activation: str = "relu",
-            in_channels: int = 1,
-            batchnorm: bool = True,
-        ):
-            super().__init__()
-            if not isinstance(num_classes, int) or num_classes < 2:
-                raise ValueError(
-                    f"num_classes={num_classes!r}; a classifier needs an integer >= 2"
-                )
-            channels = tuple(channels)
-            if not channels or not all(
-                isinstance(c, int) and c > 0 for c in channels
-            ):
-                raise ValueError(
-                    f"channels={channels!r}; give positive integers, one per conv block, "
-                    f"e.g. (16, 32, 64)"
-                )
-            if not (isinstance(dropout, (int, float)) and 0 <= dropout < 1):
-                raise ValueError(
-                    f"dropout={dropout!r}; it is a probability in [0, 1), e.g. 0.25"
-                )
-            if activation not in acts:
-                raise ValueError(
-                    f"activation={activation!r} is not one of {', '.join(acts)}"
-                )
-            layers, c_in = [], in_channels
-            for i, c in enumerate(channels):
-                layers.append(
-                    nn.Conv2d(c_in, c, 3, padding=1, bias=not batchnorm)
-                )
-                if batchnorm:
-                    layers.append(nn.BatchNorm2d(c))
-                layers.append(acts[activation]())
-                if i < 2:  # 28 -> 14 -> 7, then keep 7x7
-                    layers.append(nn.MaxPool2d(2))
-                c_in = c
-            self.features = nn.Sequential(*layers)
-            self.head = nn.Sequential(
-                nn.AdaptiveMaxPool2d(2),  # any input size -> c x 2 x 2
-                nn.Flatten(),
-                nn.Dropout(dropout),
-                nn.Linear(c_in * 4, num_classes),
-            )
-            self.num_classes = num_classes
-
-        def forward(self, x):
-            return self.head(self.features(x))
-
-    SmallCNN.__module__ = __name__
-    return SmallCNN
-
-
-_LAZY = {}
-
-
-def __getattr__(
-    name,
-):  # module attribute built on first use, so importing helpers.training stays light
-    if name == "SmallCNN":
-        if name not in _LAZY:
-            _LAZY[name] = _build_small_cnn_class()
-        return _LAZY[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def count_parameters(model) -> int:
     """Number of trainable parameters of a torch model."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -225,7 +137,7 @@ def count_parameters(model) -> int:
 class History:
     """Per-epoch record of a fit: lists of train_loss, val_loss, val_acc, lr, seconds; best_epoch is 1-based.
 
-    from_cache is True when fit_or_load loaded the run instead of training it.
+    from_cache is True when helpers.runs.fit_or_load loaded the run instead of training it.
     """
 
     train_loss: list = field(default_factory=list)
@@ -480,22 +392,33 @@ def train_one_epoch(
     generator,
     augment=None,
     batch_scheduler=None,
+    augment_generator=None,
 ) -> float:
     """One pass over (X, y) in a random order: forward, loss, backward, update per batch -> mean training loss.
 
-    augment: None or a function (batch, generator) -> batch of the same shape, applied to training batches only.
+    augment: None or a function (batch, generator) -> batch of the same shape, applied to
+    training batches only; it draws its random numbers with `augment_generator` (default:
+    `generator`, the CPU generator of the shuffle) on that generator's device, so on a GPU
+    nothing is copied per batch. X and y should already be on `device` (fit puts them there
+    once, in the device's memory format). The loss is summed on the device and read once, at
+    the end of the epoch: reading it after every batch (float(loss)) would make a GPU wait for
+    each batch before Python could queue the next one.
     """
     import torch
 
     model.train()  # dropout on, batch-norm uses batch statistics
+    # One shuffle per epoch, drawn on the CPU (the same order on every device), copied over once.
     order = torch.randperm(len(X), generator=generator).to(X.device)
-    total, count = 0.0, 0
+    # float64 where the device has it: the same sums as Python floats, so the same numbers as before.
+    total = torch.zeros((), dtype=_sum_dtype(X.device), device=X.device)
     for start in range(0, len(X), batch_size):
         idx = order[start : start + batch_size]
         xb, yb = X[idx], y[idx]
         if augment is not None:
-            xb = augment(xb, generator)
-        if device.type == "cuda":
+            xb = augment(xb, augment_generator or generator)
+        if device.type == "cuda" and not xb.is_contiguous(
+            memory_format=torch.channels_last
+        ):  # a check of the layout, no copy unless augment changed it
             xb = xb.contiguous(memory_format=torch.channels_last)
         with _autocast(device):
             batch_loss = loss_fn(model(xb), yb)  # forward and loss
@@ -504,54 +427,69 @@ def train_one_epoch(
         opt.step()  # update: a step downhill
         if batch_scheduler is not None:
             batch_scheduler.step()
-        total += float(batch_loss.detach()) * len(idx)
-        count += len(idx)
-    return total / count
+        total += batch_loss.detach().to(total.dtype) * len(idx)
+    return float(total) / len(X)  # the one read of the epoch
+
+
+def _sum_dtype(device):
+    import torch
+
+    return torch.float32 if device.type == "mps" else torch.float64
 
 
 def validate(model, X, y, loss_fn=None, device=None, batch_size: int = 256):
-    """Loss and accuracy of model on (X, y) without gradients (eval mode) -> (mean loss, accuracy in 0..1)."""
+    """Loss and accuracy of model on (X, y) without gradients (eval mode) -> (mean loss, accuracy in 0..1).
+
+    Sums stay on the device until the end (one read per call, not one per batch).
+    """
     import torch
     import torch.nn.functional as F
 
     loss_fn = loss_fn or F.cross_entropy
     device = X.device if device is None else device
     model.eval()  # dropout off, batch-norm uses its running statistics
-    total, correct = 0.0, 0
+    total = torch.zeros((), dtype=_sum_dtype(device), device=device)
+    correct = torch.zeros((), dtype=torch.int64, device=device)
     with torch.no_grad():
         for start in range(0, len(X), batch_size):
             xb, yb = (
                 X[start : start + batch_size].to(device),
                 y[start : start + batch_size].to(device),
             )
-            if device.type == "cuda":
+            if device.type == "cuda" and not xb.is_contiguous(
+                memory_format=torch.channels_last
+            ):
                 xb = xb.contiguous(memory_format=torch.channels_last)
             with _autocast(device):
                 logits = model(xb)
-            total += float(loss_fn(logits.float(), yb)) * len(yb)
-            correct += int((logits.argmax(1) == yb).sum())
-    return total / len(X), correct / len(X)
+            total += loss_fn(logits.float(), yb).to(total.dtype) * len(yb)
+            correct += (logits.argmax(1) == yb).sum()
+    return float(total) / len(X), int(correct) / len(X)
 
 
 def flip_and_shift(xb, generator, max_shift: int = 2):
     """Light augmentation of a batch float (N, C, H, W): random left-right flip, random shift by up to max_shift px.
 
-    Each image gets its own flip (probability 0.5) and shift; pixels shifted in are 0 (the black background).
+    Each image gets its own flip (probability 0.5) and shift; pixels shifted in are 0 (the black
+    background). Random numbers are drawn with `generator` on its own device (a CUDA generator
+    on a GPU: nothing crosses to the host per batch). A custom augment should do the same:
+    torch.rand(n, generator=generator, device=generator.device).
     """
     import torch
     import torch.nn.functional as F
 
     n, c, h, w = xb.shape
-    flip = (torch.rand(n, generator=generator) < 0.5).to(xb.device)
+    on = generator.device
+    flip = (torch.rand(n, generator=generator, device=on) < 0.5).to(xb.device)
     xb = torch.where(flip[:, None, None, None], xb.flip(-1), xb)
     if max_shift:
         m = int(max_shift)
-        dy = torch.randint(0, 2 * m + 1, (n,), generator=generator).to(
-            xb.device
-        )
-        dx = torch.randint(0, 2 * m + 1, (n,), generator=generator).to(
-            xb.device
-        )
+        dy = torch.randint(
+            0, 2 * m + 1, (n,), generator=generator, device=on
+        ).to(xb.device)
+        dx = torch.randint(
+            0, 2 * m + 1, (n,), generator=generator, device=on
+        ).to(xb.device)
         padded = F.pad(xb, (m, m, m, m))
         rows = (dy[:, None] + torch.arange(h, device=xb.device))[
             :, None, :, None
@@ -588,6 +526,7 @@ def fit(
     restore_best: bool = True,
     seed: int = 0,
     progress: bool = False,
+    compile: bool = False,
 ) -> History:
     """Train model on in-memory data, validating after every epoch; returns a History.
 
@@ -598,7 +537,9 @@ def fit(
     patience: stop when validation loss has not improved for this many epochs, then restore the
     weights of the best epoch (also at the end without early stopping, unless restore_best=False:
     use that when X_val is only watched, e.g. a test set, and must not pick the weights).
-    progress=True prints one line per epoch. On CUDA: bf16 autocast and channels_last.
+    progress=True prints one line per epoch. On CUDA: bf16 autocast, and the model and both
+    datasets in channels_last once, before the first epoch. compile=True trains through
+    torch.compile(model) (opt-in: the first epoch pays for compiling; see bench_gpu_training.py).
     The model is left on `device`, in eval mode.
     """
     import torch
@@ -629,15 +570,28 @@ def fit(
 
     device = _as_device(device)
     torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(
+        seed
+    )  # the shuffle: CPU, same order everywhere
+    # Augmentation draws on the device itself (on the CPU: the same generator, so the same numbers).
+    augment_generator = (
+        torch.Generator(device=device).manual_seed(seed)
+        if device.type == "cuda"
+        else generator
+    )
     memory_format = (
         torch.channels_last
         if device.type == "cuda"
         else torch.contiguous_format
     )
     model.to(device, memory_format=memory_format)
-    X_train, y_train = X_train.to(device), y_train.to(device)
-    X_val, y_val = X_val.to(device), y_val.to(device)
+    # The data move to the device once, in its memory format: batches taken by index keep it.
+    X_train = X_train.to(device, memory_format=memory_format)
+    X_val = X_val.to(device, memory_format=memory_format)
+    y_train, y_val = y_train.to(device), y_val.to(device)
+    if not isinstance(compile, bool):
+        raise TypeError(f"compile={compile!r}; pass True or False")
+    net = torch.compile(model) if compile else model  # same weights either way
 
     opt = make_optimizer(model, optimizer, lr, weight_decay, momentum)
     sched, when = make_scheduler(
@@ -655,7 +609,7 @@ def fit(
         t0 = time.perf_counter()
         history.lr.append(opt.param_groups[0]["lr"])
         train_loss = train_one_epoch(
-            model,
+            net,
             X_train,
             y_train,
             opt,
@@ -665,10 +619,11 @@ def fit(
             generator=generator,
             augment=augment,
             batch_scheduler=sched if when == "batch" else None,
+            augment_generator=augment_generator,
         )
         if sched is not None and when == "epoch":
             sched.step()
-        val_loss, val_acc = validate(model, X_val, y_val, loss_fn, device)
+        val_loss, val_acc = validate(net, X_val, y_val, loss_fn, device)
         history.train_loss.append(train_loss)
         history.val_loss.append(val_loss)
         history.val_acc.append(val_acc)
@@ -690,193 +645,6 @@ def fit(
     return history
 
 
-# ---------------------------------------------------------------- load if cached, else train
-
-RUNS_FOLDER = "runs"
-_NOT_IN_KEY = (
-    "device",
-    "progress",
-)  # where and how loudly a run trains does not change its result
-
-
-def _code_of(obj) -> str:
-    """Source code of a function or class (also one defined in a notebook cell); '' for built-ins."""
-    import functools
-    import inspect
-    import re
-
-    if isinstance(obj, functools.partial):
-        return (
-            _code_of(obj.func)
-            + repr(obj.args)
-            + repr(sorted(obj.keywords.items()))
-        )
-    try:
-        source = inspect.getsource(obj)
-    except (OSError, TypeError):
-        source = ""
-    # Python 3.13 looks a class up by its __firstlineno__ in its module's file: for a class from a
-    # notebook
-    # cell (module __main__) that is the kernel's launcher script, and the lines found are not the
-    # class.
-    if inspect.isclass(obj) and not re.search(
-        rf"^\s*class\s+{re.escape(obj.__name__)}\b", source, re.M
-    ):
-        source = ""
-    if source:
-        return source
-    if inspect.isclass(
-        obj
-    ):  # a class from a notebook cell: Python cannot find its file, its methods it can
-        parts = [obj.__qualname__]
-        for name, member in sorted(vars(obj).items()):
-            if inspect.isfunction(member):
-                try:
-                    parts.append(inspect.getsource(member))
-                except (OSError, TypeError):
-                    parts.append(name + member.__code__.co_code.hex())
-        return "\n".join(parts)
-    return getattr(obj, "__qualname__", repr(obj))
-
-
-def model_code(model) -> str:
-    """The code that defines a model: the source of each of its own classes, library classes by name and version."""
-    import importlib
-
-    parts = []
-    for cls in sorted(
-        {type(m) for m in model.modules()},
-        key=lambda c: (c.__module__, c.__qualname__),
-    ):
-        top = cls.__module__.split(".")[0]
-        if top in ("torch", "timm", "torchvision"):
-            version = getattr(importlib.import_module(top), "__version__", "")
-            parts.append(
-                f"{cls.__module__}.{cls.__qualname__} ({top} {version})"
-            )
-        else:
-            parts.append(_code_of(cls))
-    return "\n".join(parts)
-
-
-def fingerprint(*arrays) -> str:
-    """A short hash of arrays/tensors (shape, dtype and every value): the data a run was trained on."""
-    import hashlib
-
-    h = hashlib.blake2b(digest_size=10)
-    for a in arrays:
-        if hasattr(a, "detach"):
-            a = a.detach().cpu().numpy()
-        a = np.ascontiguousarray(a)
-        h.update(f"{a.shape}{a.dtype}".encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
-
-
-def run_key(model, settings: dict, data: str) -> str:
-    """The cache key of a training run: hash of the model's code, its initial weights, the settings, the data,
-    and the training code in this file. Any change to one of them gives a new key."""
-    import hashlib
-    import json
-    from pathlib import Path
-
-    h = hashlib.sha256()
-    h.update(model_code(model).encode())
-    h.update(
-        fingerprint(*model.state_dict().values()).encode()
-    )  # initial weights (covers the init seed)
-    h.update(
-        json.dumps(
-            {k: v for k, v in settings.items() if k not in _NOT_IN_KEY},
-            sort_keys=True,
-            default=lambda v: _code_of(v) if callable(v) else repr(v),
-        ).encode()
-    )
-    h.update(data.encode())
-    h.update(Path(__file__).read_bytes())  # the training loop itself
-    return h.hexdigest()[:16]
-
-
-def fit_or_load(
-    model,
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    name: str,
-    verbose: bool = True,
-    **settings,
-):
-    """Load the trained weights of this exact run if cached, else fit() and cache them -> History.
-
-    The key (run_key) hashes the model's code and initial weights, every fit setting and the data, so a
-    changed setting trains anew instead of loading a stale result. Weights are stored as safetensors,
-    the history as JSON, under cache_dir()/runs/. history.from_cache says which happened; so does the
-    printed line. settings: the keyword arguments of fit (epochs, lr, ...).
-    """
-    import json
-
-    from safetensors.torch import load_file, save_file
-
-    from .sources import cache_dir, pretty_path
-
-    if (
-        not isinstance(name, str)
-        or not name
-        or not all(ch.isalnum() or ch in "-_." for ch in name)
-    ):
-        raise ValueError(
-            f"name={name!r}; give a short file-name-safe label, e.g. '07_scratch'"
-        )
-    key = run_key(model, settings, fingerprint(X_train, y_train, X_val, y_val))
-    folder = cache_dir() / RUNS_FOLDER
-    weights, record = (
-        folder / f"{name}-{key}.safetensors",
-        folder / f"{name}-{key}.json",
-    )
-    if weights.is_file() and record.is_file():
-        model.load_state_dict(load_file(weights))
-        history = History.from_dict(json.loads(record.read_text())["history"])
-        history.from_cache = True
-        model.to(_as_device(settings.get("device", "auto"))).eval()
-        if verbose:
-            print(
-                f"{name}: loaded from the cache ({pretty_path(weights)}), trained earlier with the same "
-                f"code, settings and data; delete the file to retrain"
-            )
-        return history
-    history = fit(model, X_train, y_train, X_val, y_val, **settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    save_file(
-        {
-            k: v.detach().cpu().clone().contiguous()
-            for k, v in model.state_dict().items()
-        },
-        weights,
-    )
-    record.write_text(
-        json.dumps(
-            {
-                "name": name,
-                "key": key,
-                "history": history.to_dict(),
-                "settings": {
-                    k: v for k, v in settings.items() if k not in _NOT_IN_KEY
-                },
-            },
-            indent=1,
-            default=lambda v: getattr(v, "__qualname__", repr(v)),
-        )
-    )
-    if verbose:
-        print(
-            f"{name}: trained ({history.epochs} epochs, {sum(history.seconds):.1f} s) and saved to "
-            f"{pretty_path(weights)}"
-        )
-    return history
-
-
 def predict(model, X, device="auto", batch_size: int = 256):
     """Class predictions of model for images X (as in fit) -> int64 CPU tensor (N,)."""
     import torch
@@ -892,8 +660,8 @@ def predict(model, X, device="auto", batch_size: int = 256):
             if device.type == "cuda":
                 xb = xb.contiguous(memory_format=torch.channels_last)
             with _autocast(device):
-                out.append(model(xb).argmax(1).cpu())
-    return torch.cat(out)
+                out.append(model(xb).argmax(1))
+    return torch.cat(out).cpu()  # one copy back, after the last batch
 
 
 def evaluate(model, X, y, device="auto", batch_size: int = 256) -> float:

@@ -1,17 +1,18 @@
-"""helpers.training: data contracts, SmallCNN shapes, fit/evaluate on small real and synthetic data."""
+"""helpers.training, helpers.models and helpers.runs: data contracts, SmallCNN shapes, fit/evaluate
+on small real and synthetic data, the host reads per epoch, fit_or_load."""
 
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from helpers.training import (
+from helpers.models import SmallCNN  # noqa: E402
+from helpers.training import (  # noqa: E402
     History,
-    SmallCNN,
     count_parameters,
     evaluate,
     fit,
-    predict,  # noqa: E402
+    predict,
     to_tensor_images,
     to_tensor_labels,
 )
@@ -282,7 +283,10 @@ def test_import_is_light():
     import subprocess
     import sys
 
-    code = "import sys, helpers.training; print('torch' in sys.modules)"
+    code = (
+        "import sys, helpers.training, helpers.runs; "
+        "print('torch' in sys.modules)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -478,7 +482,7 @@ def _fresh(channels=(4,), seed=0):
 
 
 def test_fit_or_load_trains_then_loads_and_says_so(cache, capsys):
-    from helpers.training import fit_or_load
+    from helpers.runs import fit_or_load
 
     X, y = toy_data(64)
     settings = dict(epochs=2, lr=3e-3, batch_size=16, device="cpu")
@@ -498,13 +502,15 @@ def test_fit_or_load_trains_then_loads_and_says_so(cache, capsys):
     out = capsys.readouterr().out
     assert "toy: loaded from the cache" in out and h2.from_cache
     assert h2.val_loss == h1.val_loss and h2.best_epoch == h1.best_epoch
-    for a, b in zip(first.state_dict().values(), second.state_dict().values()):
+    for a, b in zip(
+        first.state_dict().values(), second.state_dict().values(), strict=True
+    ):
         assert torch.equal(a, b)
     assert not second.training
 
 
 def test_fit_or_load_key_changes_with_settings_code_data_and_init(cache):
-    from helpers.training import fingerprint, run_key
+    from helpers.runs import fingerprint, run_key
 
     X, y = toy_data(32)
     data = fingerprint(X, y)
@@ -539,12 +545,13 @@ def test_fit_or_load_key_changes_with_settings_code_data_and_init(cache):
 
 
 def test_fit_or_load_key_changes_with_model_code(cache):
-    """Two notebook-cell classes with the same name, layers and weights but different forward code get different keys."""
+    """Two notebook-cell classes with the same name, layers and weights but different forward
+    code get different keys."""
     import linecache
 
     from torch import nn
 
-    from helpers.training import model_code, run_key
+    from helpers.runs import model_code, run_key
 
     def cell(
         body, number
@@ -575,13 +582,15 @@ def test_fit_or_load_key_changes_with_model_code(cache):
     ) and "2 * self.lin" not in model_code(a)
     assert all(
         torch.equal(u, v)
-        for u, v in zip(a.state_dict().values(), b.state_dict().values())
+        for u, v in zip(
+            a.state_dict().values(), b.state_dict().values(), strict=True
+        )
     )
     assert run_key(a, {"epochs": 1}, "d") != run_key(b, {"epochs": 1}, "d")
 
 
 def test_fit_or_load_bad_name(cache):
-    from helpers.training import fit_or_load
+    from helpers.runs import fit_or_load
 
     X, y = toy_data(16)
     with pytest.raises(ValueError, match="name='my run/1'"):
@@ -622,3 +631,138 @@ def test_load_bench_results_reads_the_committed_tables():
         load_bench_results("nothing")
     with pytest.raises(ValueError, match="name='../x'"):
         load_bench_results("../x")
+
+
+# ---------------------------------------------------------------- host reads (GPU speed)
+
+
+def _reference_epoch(model, X, y, opt, batch_size, generator):
+    """The loop as it was before the loss stayed on the device: float(loss) after every batch."""
+    import torch.nn.functional as F
+
+    model.train()
+    order = torch.randperm(len(X), generator=generator)
+    total = 0.0
+    for start in range(0, len(X), batch_size):
+        idx = order[start : start + batch_size]
+        loss = F.cross_entropy(model(X[idx]), y[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        total += float(loss.detach()) * len(idx)
+    return total / len(X)
+
+
+def test_train_one_epoch_gives_the_per_batch_loop_s_numbers_on_cpu():
+    """Summing the loss on the device changes when it is read, not what it is."""
+    import torch.nn.functional as F
+
+    from helpers.training import make_optimizer, train_one_epoch
+
+    X, y = toy_data(200)
+    X, y = to_tensor_images(X), to_tensor_labels(y)
+    losses, weights = [], []
+    for run in ("reference", "course"):
+        torch.manual_seed(3)
+        model = SmallCNN(num_classes=2, channels=(4, 8))
+        opt = make_optimizer(model, "adam", 1e-2)
+        gen = torch.Generator().manual_seed(5)
+        epoch_losses = []
+        for _ in range(2):
+            if run == "reference":
+                epoch_losses.append(
+                    _reference_epoch(model, X, y, opt, 32, gen)
+                )
+            else:
+                epoch_losses.append(
+                    train_one_epoch(
+                        model,
+                        X,
+                        y,
+                        opt,
+                        F.cross_entropy,
+                        batch_size=32,
+                        device=torch.device("cpu"),
+                        generator=gen,
+                    )
+                )
+        losses.append(epoch_losses)
+        weights.append(torch.cat([p.flatten() for p in model.parameters()]))
+    assert losses[0] == losses[1]  # bit for bit: same order, same sums
+    assert torch.equal(weights[0], weights[1])
+
+
+class _HostReads:
+    """Counts the calls that copy a tensor's value to Python (on a GPU, each one waits for it).
+
+    torch.optim's own reads are not counted: Adam keeps its step counter on the host (a CPU
+    tensor even when the model is on a GPU), so reading it waits for nothing.
+    """
+
+    NAMES = ("item", "__float__", "__int__", "__bool__", "tolist", "numpy")
+
+    def __init__(self, monkeypatch):
+        import sys
+
+        self.count = 0
+        for name in self.NAMES:
+            original = getattr(torch.Tensor, name)
+
+            def counted(tensor, *args, _original=original, **kwargs):
+                caller = sys._getframe(1).f_code.co_filename.replace("\\", "/")
+                if "/torch/optim/" not in caller:
+                    self.count += 1
+                return _original(tensor, *args, **kwargs)
+
+            monkeypatch.setattr(torch.Tensor, name, counted)
+
+
+def test_an_epoch_reads_the_device_once_however_many_batches(monkeypatch):
+    import torch.nn.functional as F
+
+    from helpers.training import (
+        flip_and_shift,
+        make_optimizer,
+        train_one_epoch,
+        validate,
+    )
+
+    X, y = toy_data(256)
+    X, y = to_tensor_images(X), to_tensor_labels(y)
+    model = SmallCNN(num_classes=2, channels=(4, 8))
+    opt = make_optimizer(model, "adam", 1e-3)
+    reads = _HostReads(monkeypatch)
+    train_one_epoch(
+        model,
+        X,
+        y,
+        opt,
+        F.cross_entropy,
+        batch_size=8,  # 32 batches
+        device=torch.device("cpu"),
+        generator=torch.Generator().manual_seed(0),
+        augment=flip_and_shift,
+    )
+    assert reads.count <= 2, f"{reads.count} host reads in one epoch"
+    reads.count = 0
+    validate(model, X, y, batch_size=16)  # 16 batches
+    assert reads.count <= 2, f"{reads.count} host reads in one validation"
+    reads.count = 0
+    loss = F.cross_entropy(model(X[:4]), y[:4])
+    float(loss)
+    assert reads.count == 1  # the counter itself counts
+
+
+def test_fit_compile_must_be_a_bool():
+    X, y = toy_data(32)
+    with pytest.raises(TypeError, match="compile='yes'"):
+        fit(
+            SmallCNN(num_classes=2),
+            X,
+            y,
+            X,
+            y,
+            epochs=1,
+            lr=1e-3,
+            compile="yes",
+        )
