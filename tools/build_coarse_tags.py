@@ -21,7 +21,8 @@ import sys
 from collections import deque
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 OUT = ROOT / "data" / "imagenet_coarse_tags.csv"
 DEFAULT_WORDNET = Path("/usr/share/wordnet")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 # Re-exported: the editions, the site builder and tests import them from here.
 from tools.project import NOTEBOOK_DIR, ROOT, course_notebooks  # noqa: F401
+
 KERNEL = "python3"
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"

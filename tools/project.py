@@ -14,7 +14,11 @@ from helpers.project import pyproject, requirement_pins, supported_pythons
 from helpers.sources import PROJECT_ROOT as ROOT
 
 __all__ = [
+    "BUDGET_CELL_S",
+    "BUDGET_KERNEL_MIB",
+    "BUDGET_TOTAL_S",
     "NOTEBOOK_DIR",
+    "BENCH_RESULTS",
     "README",
     "ROOT",
     "STUDENT_DIR",
@@ -28,6 +32,12 @@ __all__ = [
 NOTEBOOK_DIR = ROOT / "notebooks"
 STUDENT_DIR = ROOT / "student"
 README = ROOT / "README.md"
+BENCH_RESULTS = ROOT / "bench" / "results"
+
+# Lecture mode's budgets (../shared/COURSE_DESIGN.md), on a 2-core laptop: the whole course, one cell,
+# one kernel's peak memory (Binder's limit). bench/bench_notebooks.py measures against them and the
+# README quotes them (tools/readme_figures.py).
+BUDGET_TOTAL_S, BUDGET_CELL_S, BUDGET_KERNEL_MIB = 600, 20, 2048
 
 
 def course_notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -41,9 +51,7 @@ def find_notebooks(names) -> list[Path]:
     Raises ValueError listing what the names look like when nothing matches.
     """
     books = course_notebooks()
-    chosen = [
-        p for p in books if not names or any(n in p.name for n in names)
-    ]
+    chosen = [p for p in books if not names or any(n in p.name for n in names)]
     if not chosen:
         raise ValueError(
             f"no notebook matches {list(names)}; names look like "
