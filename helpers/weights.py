@@ -1,5 +1,18 @@
 """Pretrained weights the course loads: the ImageNet CNN, the Viola-Jones cascades, a ViT.
 
+What to call (``__all__``), one group per kind of model; each group's tests are named after the kind:
+
+=====================  =========================================================  ===========================
+kind                   functions and facts                                        tests
+=====================  =========================================================  ===========================
+ImageNet CNN           ``load_imagenet_cnn``, ``normalisation``,                  tests/test_loaders.py,
+                       ``imagenet_class_names``, ``CONVENTIONS``,                 tests/test_tagging.py
+                       ``DEFAULT_CONVENTION``
+Viola-Jones cascades   ``load_cascade``, ``cascade_path``, ``CASCADES``            tests/test_cascades.py
+pretrained ViT         ``load_pretrained_vit``, ``hub_reachable``,                tests/test_vit.py
+                       ``PRETRAINED_VIT``
+=====================  =========================================================  ===========================
+
 Each loader tries the course cache, then an offline source that ships with a package, then the
 online download (helpers.sources.resolve), and says which one it used.
 
@@ -30,6 +43,23 @@ from .sources import (
     pretty_path,
     resolve,
 )
+
+__all__ = [
+    # ImageNet CNN
+    "CONVENTIONS",
+    "DEFAULT_CONVENTION",
+    "imagenet_class_names",
+    "load_imagenet_cnn",
+    "normalisation",
+    # Viola-Jones cascades
+    "CASCADES",
+    "cascade_path",
+    "load_cascade",
+    # pretrained ViT
+    "PRETRAINED_VIT",
+    "hub_reachable",
+    "load_pretrained_vit",
+]
 
 # ---------------------------------------------------------------- ImageNet CNN (EfficientNet-Lite0)
 
@@ -103,12 +133,13 @@ def load_imagenet_cnn(
         # The package uses the original EfficientNet names (_conv_stem, _bn0, ...); timm's
         # EfficientNet-Lite0 has the same 296 tensors in the same order under its own names.
         if len(theirs) != len(ours) or any(
-            a.shape != b.shape for a, b in zip(theirs.values(), ours.values())
+            a.shape != b.shape
+            for a, b in zip(theirs.values(), ours.values(), strict=True)
         ):
             raise SourceUnavailable(
                 f"{path.name} does not match timm's {arch} layout"
             )
-        state = {k: v for k, v in zip(ours, theirs.values())}
+        state = dict(zip(ours, theirs.values(), strict=True))
         model.load_state_dict(state)
         cached.parent.mkdir(parents=True, exist_ok=True)
         save_file({k: v.contiguous() for k, v in state.items()}, cached)

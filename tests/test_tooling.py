@@ -394,3 +394,32 @@ def test_manifest_rehashes_keeps_sources_and_flags_new_files(
         ["sub/b.txt", hashlib.sha256(b"new").hexdigest(), "3", "TODO", "TODO"],
     ]
     assert "manifest: 2 files" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- bench/common.py
+
+
+def test_bench_tables_and_timing(tmp_path, capsys):
+    from bench import common
+
+    assert common.markdown_table(["a", "b"], [[1, "x"]], align="lr") == [
+        "| a | b |",
+        "|---|---:|",
+        "| 1 | x |",
+    ]
+    with pytest.raises(ValueError, match="a row has 1 cells, the header 2"):
+        common.markdown_table(["a", "b"], [[1]])
+    with pytest.raises(ValueError, match="align='lx'"):
+        common.markdown_table(["a", "b"], [], align="lx")
+    calls = []
+    wall, cpu, out = common.best_time(lambda: calls.append(1) or len(calls), 3)
+    assert out == 3 and 0 <= wall and 0 <= cpu
+    with pytest.raises(ValueError, match="repeats=0"):
+        common.best_time(lambda: None, 0)
+    assert re.fullmatch(
+        r"Python 3\.\d+\.\d+ · \S+ · \d+ CPUs · torch threads 2 · load average [\d.]+ \(1 min\)",
+        common.machine_line(torch_threads=2),
+    )
+    path = common.write_result(tmp_path / "t.md", ["# T", "", "| a |"])
+    assert path.read_text() == "# T\n\n| a |\n"
+    assert f"wrote {path}" in capsys.readouterr().out
