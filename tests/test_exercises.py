@@ -9,8 +9,9 @@ from helpers.exercises import all_exercise_ids, evaluate
 
 def test_unanswered_gets_a_nudge(capsys):
     for exercise_id in all_exercise_ids():
-        ok, message = evaluate(exercise_id, ...)
-        assert ok is None and "not answered yet" in message
+        for unanswered in (..., None):
+            ok, message = evaluate(exercise_id, unanswered)
+            assert ok is None and "not answered yet" in message
     check("01.quarter_flip", ...)
     assert capsys.readouterr().out.startswith(
         "👉 Exercise 01.quarter_flip: not answered yet"
@@ -18,10 +19,13 @@ def test_unanswered_gets_a_nudge(capsys):
 
 
 def test_wrong_kind_of_answer_is_a_hint_not_a_crash():
-    """Junk gets a real hint from the checker; strict=True makes a checker that crashes fail here."""
+    """Junk gets a real hint from the checker; strict=True makes a checker that crashes fail here.
+
+    One junk test for every checker of every notebook: its values cover the nine per-notebook junk tests."""
     crashed = []
+    junks = ("a string", 42, np.zeros((2, 3)), object(), [1, "x"], {"A": 1})
     for exercise_id in all_exercise_ids():
-        for junk in ("a string", 42, np.zeros((2, 2)), object()):
+        for junk in junks:
             try:
                 ok, message = evaluate(exercise_id, junk, strict=True)
             except Exception as exc:
