@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from helpers.validate import check_positive_int
 from tools.project import BENCH_RESULTS, ROOT
 
 __all__ = [
@@ -40,8 +41,7 @@ def since(start: tuple[float, float]) -> tuple[float, float]:
 
 def best_time(fn: Callable[[], object], repeats: int):
     """Run fn() ``repeats`` times -> (best wall seconds, best CPU seconds, the last result)."""
-    if not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"repeats={repeats!r}; give an integer >= 1, e.g. 3")
+    check_positive_int(repeats, "repeats", "e.g. 3")
     walls, cpus, out = [], [], None
     for _ in range(repeats):
         start = clock()

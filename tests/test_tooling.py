@@ -414,7 +414,9 @@ def test_bench_tables_and_timing(tmp_path, capsys):
     calls = []
     wall, cpu, out = common.best_time(lambda: calls.append(1) or len(calls), 3)
     assert out == 3 and 0 <= wall and 0 <= cpu
-    with pytest.raises(ValueError, match="repeats=0"):
+    with pytest.raises(
+        ValueError, match="repeats=0; it must be an integer >= 1"
+    ):
         common.best_time(lambda: None, 0)
     assert re.fullmatch(
         r"Python 3\.\d+\.\d+ · \S+ · \d+ CPUs · torch threads 2 · load average [\d.]+ \(1 min\)",
