@@ -4,6 +4,8 @@ PYTHON ?= python3
 _PYVER := $(subst python,,$(notdir $(PYTHON)))
 VENV ?= .venv$(if $(filter-out 3,$(_PYVER)),-$(_PYVER))
 PY := $(VENV)/bin/python
+# The oldest supported Python, as pyproject.toml states it (requires-python); the locks are made for it.
+OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\(3\.[0-9]*\)".*/\1/p' pyproject.toml)
 export PYTHON VENV
 
 .DEFAULT_GOAL := help
@@ -29,14 +31,14 @@ editions: setup
 	$(PY) -m tools.editions
 
 ## Regenerate the locks requirements.lock and requirements-dev.lock (after changing requirements*.txt).
-## Every transitive pin, all platforms, Python 3.11+, preferring the versions already locked: requirements.lock from requirements.txt (what the notebooks need: Binder, Colab, conda) and
+## Every transitive pin, all platforms, the oldest supported Python and newer, preferring the versions already locked: requirements.lock from requirements.txt (what the notebooks need: Binder, Colab, conda) and
 ## requirements-dev.lock from requirements-dev.txt (plus tests, site, lint), constrained to agree with it.
 ## uv is installed into build/uv for this only.
 lock:
 	python3 -m venv build/uv && build/uv/bin/python -m pip install --quiet uv==0.13.9
-	build/uv/bin/uv pip compile requirements.txt --universal --python-version 3.11 -o requirements.lock \
+	build/uv/bin/uv pip compile requirements.txt --universal --python-version $(OLDEST_PYTHON) -o requirements.lock \
 	  --custom-compile-command "make lock" --quiet
-	build/uv/bin/uv pip compile requirements-dev.txt -c requirements.lock --universal --python-version 3.11 \
+	build/uv/bin/uv pip compile requirements-dev.txt -c requirements.lock --universal --python-version $(OLDEST_PYTHON) \
 	  -o requirements-dev.lock --custom-compile-command "make lock" --quiet
 
 ## The tests: unit tests, notebook conventions, lint, nbval, student-edition smoke runs, site in a browser.

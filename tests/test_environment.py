@@ -244,3 +244,9 @@ def test_python_floor_is_the_oldest_supported_everywhere():
     ), f"README: the floor is {oldest}"
     for conda in ("environment.yml", "binder/environment.yml"):
         assert f"python={oldest}" in (ROOT / conda).read_text(), conda
+    intro = (ROOT / "book" / "intro.md").read_text()
+    stated = re.findall(r"Python (3\.\d+) or newer", intro)
+    assert stated == [oldest], f"book/intro.md states {stated}, not {oldest}"
+    assert (
+        "--python-version $(OLDEST_PYTHON)" in (ROOT / "Makefile").read_text()
+    )
