@@ -1,6 +1,6 @@
 """Time helpers.features.extract_features against the plain per-image scikit-image loop.
 
-Usage: .venv/bin/python bench/bench_features.py [N_IMAGES] [REPEATS]   (defaults 2000, 3)
+Usage: .venv/bin/python -m bench.bench_features [N_IMAGES] [REPEATS]   (defaults 2000, 3)
 Both routes run in the same process on the same Fashion-MNIST 28x28 images, kinds
 ("hist", "glcm", "hog") and, separately, each kind alone. Reports the best of REPEATS runs
 (wall clock and CPU time) and writes bench/results/features.md.
@@ -8,26 +8,12 @@ Both routes run in the same process on the same Fashion-MNIST 28x28 images, kind
 
 import platform
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-
-from helpers import load_fashion_mnist  # noqa: E402
-from helpers.features import extract_features, extract_features_loop  # noqa: E402
-
-
-def best_time(fn, repeats):
-    """Run fn() `repeats` times -> (best wall seconds, best CPU seconds, last result)."""
-    walls, cpus = [], []
-    for _ in range(repeats):
-        w, c = time.perf_counter(), time.process_time()
-        out = fn()
-        walls.append(time.perf_counter() - w)
-        cpus.append(time.process_time() - c)
-    return min(walls), min(cpus), out
+from bench.common import best_time, markdown_table, write_result
+from helpers import load_fashion_mnist
+from helpers.features import extract_features, extract_features_loop
 
 
 def main(argv):
@@ -41,10 +27,10 @@ def main(argv):
     rows = []
     for kinds in [("hist", "glcm", "hog"), ("hist",), ("glcm",), ("hog",)]:
         loop_wall, loop_cpu, (X_loop, _) = best_time(
-            lambda: extract_features_loop(images, kinds), repeats
+            lambda kinds=kinds: extract_features_loop(images, kinds), repeats
         )
         batch_wall, batch_cpu, (X_batch, _) = best_time(
-            lambda: extract_features(images, kinds), repeats
+            lambda kinds=kinds: extract_features(images, kinds), repeats
         )
         same = np.allclose(X_batch, X_loop)
         max_diff = float(np.abs(X_batch - X_loop).max())
@@ -83,15 +69,14 @@ def main(argv):
         f"{n} Fashion-MNIST training images (28x28 uint8), same process, best of {repeats} runs. "
         "Defaults: hist 32 bins; GLCM 8 levels, distance 1, 4 angles, 6 properties (incl. entropy); "
         "HOG 9 orientations, 7x7-pixel cells, 2x2-cell blocks, L2-Hys.",
-        f"Command: `.venv/bin/python bench/bench_features.py {n} {repeats}` · Python {platform.python_version()} · "
-        f"numpy {np.__version__} · {platform.machine()}",
+        f"Command: `.venv/bin/python -m bench.bench_features {n} {repeats}` · "
+        f"Python {platform.python_version()} · numpy {np.__version__} · {platform.machine()}",
         "",
         "Ratio = loop seconds / method seconds (wall clock; CPU-time ratio in brackets). The machine was shared "
         "with other jobs, so absolute seconds are inflated; the ratio compares both routes in the same run.",
         "",
-        "| features | method | seconds | CPU seconds | images/s | ratio vs loop | D | check |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
+    table = []
     for label, method, wall, cpu, ips, ratio, dim, note in rows:
         cpu_ratio = ""
         if method.startswith("batched"):
@@ -101,13 +86,23 @@ def main(argv):
                 if r[0] == label and r[1].startswith("per-image")
             )
             cpu_ratio = f" ({loop_cpu / cpu:.1f}x)"
-        lines.append(
-            f"| {label} | {method} | {wall:.3f} | {cpu:.3f} | {ips:,.0f} | {ratio:.1f}x{cpu_ratio} | {dim} | {note} |"
+        table.append(
+            [
+                label,
+                method,
+                f"{wall:.3f}",
+                f"{cpu:.3f}",
+                f"{ips:,.0f}",
+                f"{ratio:.1f}x{cpu_ratio}",
+                dim,
+                note,
+            ]
         )
-    out = ROOT / "bench" / "results" / "features.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    header = (
+        "features,method,seconds,CPU seconds,images/s,ratio vs loop,D,check"
+    )
+    lines += markdown_table(header.split(","), table, align="llrrrrrl")
+    write_result("features.md", lines)
     return 0
 
 

@@ -5,8 +5,9 @@ kernel process and its children, read inside the kernel at the end). A fixed Num
 reference workload is timed in the same run, so results from noisy machines can be compared as
 ratios. Writes bench/results/notebooks.md (and prints it).
 
-Usage: python -m bench.bench_notebooks [NAME_FRAGMENT ...]
-Budgets (design doc): whole course <= 600 s on 2 cores, no cell > 20 s, peak <= 2048 MiB per notebook.
+Usage: python -m bench.bench_notebooks [NAME_FRAGMENT ...]   (then python -m tools.readme_figures;
+``make bench`` does both). Budgets (design doc, tools/project.py): whole course <= 600 s on 2 cores,
+no cell > 20 s, peak <= 2048 MiB per notebook.
 """
 
 import datetime as dt
@@ -17,15 +18,24 @@ import time
 
 import nbformat
 
-from tools.notebook_tools import ROOT, course_notebooks, execute
+from bench.common import markdown_table, write_result
+from tools.notebook_tools import execute
+from tools.project import (
+    BUDGET_CELL_S,
+    BUDGET_KERNEL_MIB,
+    BUDGET_TOTAL_S,
+    find_notebooks,
+)
 
-RESULTS = ROOT / "bench" / "results" / "notebooks.md"
-BUDGET_TOTAL, BUDGET_CELL, BUDGET_MIB = 600, 20, 2048
+BUDGET_TOTAL, BUDGET_CELL, BUDGET_MIB = (
+    BUDGET_TOTAL_S,
+    BUDGET_CELL_S,
+    BUDGET_KERNEL_MIB,
+)
+RESULT = "notebooks.md"
 
-# Peak resident memory of the kernel. On Linux, VmHWM (reset at exec) is exact for the kernel
-# itself;
-# ru_maxrss would also count the parent process it was forked from. Children (e.g. DataLoader
-# workers)
+# Peak resident memory of the kernel. On Linux, VmHWM (reset at exec) is exact for the kernel itself;
+# ru_maxrss would also count the parent process it was forked from. Children (e.g. DataLoader workers)
 # are added through RUSAGE_CHILDREN.
 PEAK_CELL = """import resource as _r
 try:
@@ -66,7 +76,10 @@ def cell_seconds(cell):
     )
     if not start or not end:
         return 0.0
-    parse = lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+    def parse(stamp):
+        return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
     return (parse(end) - parse(start)).total_seconds()
 
 
@@ -91,11 +104,7 @@ def measure(path):
 
 def main(argv):
     wanted = argv[1:]
-    books = [
-        p
-        for p in course_notebooks()
-        if not wanted or any(w in p.name for w in wanted)
-    ]
+    books = find_notebooks(wanted)
     ref_before = reference_seconds()
     rows = []
     for path in books:
@@ -108,36 +117,64 @@ def main(argv):
     ref_after = reference_seconds()
     ref = (ref_before + ref_after) / 2
     total = sum(r[1] for r in rows)
-    ok = lambda good: "✓" if good else "✗ over"
+
+    def ok(good):
+        return "✓" if good else "✗ over"
+
+    cache = (
+        "IMAGES_AS_DATA_CACHE=<empty folder> "
+        if os.environ.get("IMAGES_AS_DATA_CACHE")
+        else ""
+    )
+    table = [
+        [
+            name,
+            f"{wall:.1f}",
+            f"{wall / ref:.1f}",
+            f"{slow:.1f} ({slow_n})",
+            f"{mib:.0f}",
+            ok(slow <= BUDGET_CELL and mib <= BUDGET_MIB),
+        ]
+        for name, wall, slow, slow_n, mib in rows
+    ]
+    table.append(
+        [
+            "**total**",
+            f"**{total:.1f}**",
+            f"{total / ref:.1f}",
+            f"{max(r[2] for r in rows):.1f}",
+            f"{max(r[4] for r in rows):.0f}",
+            f"{ok(total <= BUDGET_TOTAL)} (≤ {BUDGET_TOTAL} s)",
+        ]
+    )
     lines = [
         "# Notebook benchmark (lecture mode)",
         "",
-        f"Command: `{'IMAGES_AS_DATA_CACHE=<empty folder> ' if os.environ.get('IMAGES_AS_DATA_CACHE') else ''}"
-        f"python -m bench.bench_notebooks` · {dt.date.today()} · {platform.machine()}, "
+        f"Command: `{cache}python -m bench.bench_notebooks` · {dt.date.today()} · {platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()} · load average at end "
         f"{os.getloadavg()[0]:.1f}",
         "",
         f"Reference workload (fixed NumPy + PyTorch CPU work, same run): {ref_before:.2f} s before, "
         f"{ref_after:.2f} s after. `× ref` = notebook wall time / reference time, comparable across machines.",
         "",
-        "| notebook | wall s | × ref | slowest cell s (cell #) | peak kernel MiB | within budget |",
-        "|---|---:|---:|---:|---:|---|",
-    ]
-    for name, wall, slow, slow_n, mib in rows:
-        lines.append(
-            f"| {name} | {wall:.1f} | {wall / ref:.1f} | {slow:.1f} ({slow_n}) | {mib:.0f} | "
-            f"{ok(slow <= BUDGET_CELL and mib <= BUDGET_MIB)} |"
-        )
-    lines += [
-        f"| **total** | **{total:.1f}** | {total / ref:.1f} | {max(r[2] for r in rows):.1f} | {max(r[4] for r in rows):.0f} | "
-        f"{ok(total <= BUDGET_TOTAL)} (≤ {BUDGET_TOTAL} s) |",
+        *markdown_table(
+            [
+                "notebook",
+                "wall s",
+                "× ref",
+                "slowest cell s (cell #)",
+                "peak kernel MiB",
+                "within budget",
+            ],
+            table,
+            align="lrrrrl",
+        ),
         "",
-        f"Budgets: whole course ≤ {BUDGET_TOTAL} s on 2 cores, no cell > {BUDGET_CELL} s, peak ≤ {BUDGET_MIB} MiB per notebook.",
+        f"Budgets: whole course ≤ {BUDGET_TOTAL} s on 2 cores, no cell > {BUDGET_CELL} s, "
+        f"peak ≤ {BUDGET_MIB} MiB per notebook.",
     ]
     if not wanted:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        write_result(RESULT, lines)
     print("\n".join(lines))
     return 0
 

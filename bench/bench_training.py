@@ -1,6 +1,7 @@
 """Training speed on the CPU: the course's in-memory loop vs a naive PIL + DataLoader loop, and time to 90%.
 
-Usage: .venv/bin/python bench/bench_training.py [--threads 1] [--images N] [--recipes W-W-W:EPOCHS:BATCH:LR,...] [--skip-throughput] [--skip-time-to-90]
+Usage: .venv/bin/python -m bench.bench_training [--threads 1] [--images N]
+         [--recipes W-W-W:EPOCHS:BATCH:LR,...] [--skip-throughput] [--skip-time-to-90]
 Part 1 (throughput): the same SmallCNN, optimiser and batch size trained on the same N
 Fashion-MNIST images (a) the course's way (helpers.training: uint8 -> one float tensor once,
 batches by index) and (b) the naive way (a torch Dataset of PIL images, torchvision per-sample
@@ -14,28 +15,15 @@ import argparse
 import os
 import platform
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
 
-ROOT = Path(__file__).resolve().parent.parent
-
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-from torch import nn  # noqa: E402
-
-from helpers import load_fashion_mnist  # noqa: E402
-from helpers.training import SmallCNN, to_tensor_images, to_tensor_labels  # noqa: E402
-
-
-def clock():
-    return time.perf_counter(), time.process_time()
-
-
-def since(t):
-    return time.perf_counter() - t[0], time.process_time() - t[1]
-
+from bench.common import clock, markdown_table, since, write_result
+from helpers import load_fashion_mnist
+from helpers.training import SmallCNN, to_tensor_images, to_tensor_labels
 
 # ---------------------------------------------------------------- part 1: throughput
 
@@ -205,7 +193,7 @@ def time_to_90(
     reached, trace = None, []
     eval_every = max(1, steps_per_epoch // evals_per_epoch)
     step = 0
-    for epoch in range(epochs):
+    for _ in range(epochs):
         order = torch.randperm(len(X), generator=gen)
         for start in range(0, len(X), batch_size):
             model.train()
@@ -268,7 +256,7 @@ def main(argv):
     lines = [
         "# Training speed on the CPU",
         "",
-        f"Command: `{' '.join(['.venv/bin/python bench/bench_training.py'] + argv[1:])}`",
+        f"Command: `{' '.join(['.venv/bin/python -m bench.bench_training'] + argv[1:])}`",
         f"Python {platform.python_version()} · torch {torch.__version__} · {platform.machine()} · "
         f"{os.cpu_count()} CPUs · torch threads {torch.get_num_threads()} · "
         f"load average at start {load_before[0]:.1f} (1 min), {load_before[1]:.1f} (5 min)",
@@ -280,15 +268,25 @@ def main(argv):
         course = {r[1]: r for r in rows if r[0].startswith("course")}
         naive = {r[1]: r for r in rows if r[0].startswith("naive")}
         lines += [
-            f"## 1. Throughput: {args.images} images, batch {args.batch_size}, SmallCNN() (16-32-64), Adam, best of 2",
+            f"## 1. Throughput: {args.images} images, batch {args.batch_size}, "
+            "SmallCNN() (16-32-64), Adam, best of 2",
             "",
-            "| loop | what is timed | wall s | CPU s | images/s (wall) | images/s (CPU) |",
-            "|---|---|---:|---:|---:|---:|",
         ]
-        lines += [
-            f"| {a} | {b} | {c:.2f} | {d:.2f} | {e:.0f} | {f:.0f} |"
-            for a, b, c, d, e, f in rows
-        ]
+        lines += markdown_table(
+            [
+                "loop",
+                "what is timed",
+                "wall s",
+                "CPU s",
+                "images/s (wall)",
+                "images/s (CPU)",
+            ],
+            [
+                [a, b, f"{c:.2f}", f"{d:.2f}", f"{e:.0f}", f"{f:.0f}"]
+                for a, b, c, d, e, f in rows
+            ],
+            align="llrrrr",
+        )
         for what in ("training", "input pipeline only"):
             lines.append(
                 f"\nSpeed-up of the course loop, {what}: **{naive[what][2] / course[what][2]:.2f}×** (wall), "
@@ -310,8 +308,22 @@ def main(argv):
             "label smoothing 0.1, batches by index from in-memory tensors. Test accuracy checked every "
             "quarter epoch; evaluation time excluded from the training seconds.",
             "",
-            "| widths | epochs | batch | max lr | reached 0.90 at epoch | train wall s to 0.90 | train CPU s to 0.90 | final test acc | total train wall s | total train CPU s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            *markdown_table(
+                [
+                    "widths",
+                    "epochs",
+                    "batch",
+                    "max lr",
+                    "reached 0.90 at epoch",
+                    "train wall s to 0.90",
+                    "train CPU s to 0.90",
+                    "final test acc",
+                    "total train wall s",
+                    "total train CPU s",
+                ],
+                [],
+                align="l" + "r" * 9,
+            ),
         ]
         for recipe in args.recipes.split(","):
             w, e, b, lr = recipe.split(":")
@@ -351,10 +363,7 @@ def main(argv):
         f"Load average at the end: {load_after[0]:.1f} (1 min). On a shared machine wall seconds are "
         "inflated: wall seconds well above CPU seconds mean other jobs slowed the run.",
     ]
-    out = ROOT / "bench" / "results" / "training.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    print("wrote", out.relative_to(ROOT))
+    write_result("training.md", lines)
     return 0
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "weight_convention.md"
+from bench.common import markdown_table, write_result
+
+RESULT = "weight_convention.md"
 PHOTOS = ("chelsea", "coffee", "rocket", "astronaut")
 
 
@@ -90,7 +90,7 @@ def main(argv=None) -> int:
                 flush=True,
             )
         _, proba = features_and_proba(model, photos)
-        for photo, row in zip(PHOTOS, proba):
+        for photo, row in zip(PHOTOS, proba, strict=True):
             top = np.argsort(-row)[:2]
             tag_rows.append(
                 (conv, photo, [(names[j], float(row[j])) for j in top])
@@ -99,39 +99,42 @@ def main(argv=None) -> int:
     lines = [
         "# EfficientNet-Lite0 weights: which architecture and normalisation?",
         "",
-        f"Command: `.venv/bin/python -m bench.bench_weight_convention --train-per-class {args.train_per_class} "
-        f"--test {args.test} --sizes {' '.join(map(str, args.sizes))}` (2 torch threads).",
+        "Command: `.venv/bin/python -m bench.bench_weight_convention "
+        f"--train-per-class {args.train_per_class} --test {args.test} "
+        f"--sizes {' '.join(map(str, args.sizes))}` (2 torch threads).",
         "Linear probe: logistic regression (standardised features, C = 0.1) on the pooled 1280 features;",
-        f"{args.train_per_class} labelled Fashion-MNIST images per class, {args.test} test images, the same for both.",
+        f"{args.train_per_class} labelled Fashion-MNIST images per class, {args.test} test images, "
+        "the same for both.",
         "Icons are resized whole (no crop), grey repeated to 3 channels.",
         "",
-        "| convention | architecture | normalisation | "
-        + " | ".join(f"{s} px" for s in args.sizes)
-        + " |",
-        "|---|---|---|" + "---:|" * len(args.sizes),
     ]
-    for conv, spec in CONVENTIONS.items():
-        accs = [f"{a:.3f}" for c, s, a, _ in probe_rows if c == conv]
-        lines.append(
-            f"| {conv} | `{spec['arch']}` | mean {spec['mean']}, std {spec['std']} | "
-            + " | ".join(accs)
-            + " |"
-        )
+    lines += markdown_table(
+        ["convention", "architecture", "normalisation"]
+        + [f"{s} px" for s in args.sizes],
+        [
+            [
+                conv,
+                f"`{spec['arch']}`",
+                f"mean {spec['mean']}, std {spec['std']}",
+                *(f"{a:.3f}" for c, _, a, _ in probe_rows if c == conv),
+            ]
+            for conv, spec in CONVENTIONS.items()
+        ],
+        align="lll" + "r" * len(args.sizes),
+    )
     lines += [
         "",
         "Top-2 tags of the sample photos (224 px, centre crop 0.875):",
         "",
-        "| convention | photo | top-1 | top-2 |",
-        "|---|---|---|---|",
+        *markdown_table(
+            ["convention", "photo", "top-1", "top-2"],
+            [
+                [conv, photo, *(f"{n} {p:.2f}" for n, p in tops)]
+                for conv, photo, tops in tag_rows
+            ],
+        ),
     ]
-    for conv, photo, tops in tag_rows:
-        lines.append(
-            f"| {conv} | {photo} | "
-            + " | ".join(f"{n} {p:.2f}" for n, p in tops)
-            + " |"
-        )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + "\n")
+    write_result(RESULT, lines)
     print("\n".join(lines))
     return 0
 

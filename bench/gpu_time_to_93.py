@@ -1,8 +1,8 @@
 """Time to 93% Fashion-MNIST test accuracy on one GPU (bf16 autocast, channels_last, data on the GPU).
 
 Usage:
-  .venv/bin/python bench/gpu_time_to_93.py                 # the real run (expects CUDA; writes bench/results/gpu_time_to_93.md)
-  .venv/bin/python bench/gpu_time_to_93.py --smoke         # tiny CPU-friendly run: checks the script works, writes nothing
+  .venv/bin/python -m bench.gpu_time_to_93          # the real run (CUDA; writes bench/results/gpu_time_to_93.md)
+  .venv/bin/python -m bench.gpu_time_to_93 --smoke  # tiny CPU-friendly run: checks the script works, writes nothing
 Options: --epochs 10 --batch-size 512 --lr 0.01 --widths 64-128-256 --target 0.93 --compile --runs 3
 The whole dataset is moved to the device once as uint8 and converted there; batches are taken
 by index (random horizontal flips on the device). A warm-up run (same model shape, a few steps)
@@ -25,14 +25,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
 
-ROOT = Path(__file__).resolve().parent.parent
-
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-from torch import nn  # noqa: E402
-
-from helpers import load_fashion_mnist  # noqa: E402
+from bench.common import markdown_table, write_result
+from helpers import load_fashion_mnist
 
 
 class Net(nn.Module):
@@ -268,7 +266,7 @@ def main(argv):
     lines = [
         f"# Time to {args.target:.0%} Fashion-MNIST test accuracy on one GPU",
         "",
-        f"Command: `{' '.join(['.venv/bin/python bench/gpu_time_to_93.py'] + argv[1:])}`",
+        f"Command: `{' '.join(['.venv/bin/python -m bench.gpu_time_to_93'] + argv[1:])}`",
         f"Device: {name} · torch {torch.__version__} · Python {platform.python_version()} · "
         f"bf16 autocast: {device.type == 'cuda'} · channels_last: {device.type == 'cuda'} · "
         f"torch.compile: {args.compile} · warm-up {warmup_s:.1f} s (excluded) · "
@@ -278,28 +276,39 @@ def main(argv):
         f"{args.batch_size}, {args.epochs} epochs, label smoothing 0.1, random flips on the device; "
         f"{len(X)} training / {len(Xt)} test images. Training seconds exclude the per-epoch test evaluation.",
         "",
-        "| run | reached target at epoch | train s to target | final test acc | total train s | eval s |",
-        "|---:|---:|---:|---:|---:|---:|",
     ]
+    table = []
     for i, (rows, reached) in enumerate(results):
         last = rows[-1]
-        lines.append(
-            f"| {i + 1} | {reached[0] if reached else 'not reached'} | "
-            f"{f'{reached[2]:.2f}' if reached else '—'} | {last[1]:.4f} | {last[2]:.2f} | {last[3]:.2f} |"
+        table.append(
+            [
+                i + 1,
+                reached[0] if reached else "not reached",
+                f"{reached[2]:.2f}" if reached else "—",
+                f"{last[1]:.4f}",
+                f"{last[2]:.2f}",
+                f"{last[3]:.2f}",
+            ]
         )
-    report = "\n".join(lines) + "\n"
-    print(report)
+    lines += markdown_table(
+        [
+            "run",
+            "reached target at epoch",
+            "train s to target",
+            "final test acc",
+            "total train s",
+            "eval s",
+        ],
+        table,
+        align="rrrrrr",
+    )
+    print("\n".join(lines))
     if not args.smoke:
-        out = (
-            Path(args.out)
-            if args.out
-            else ROOT / "bench" / "results" / "gpu_time_to_93.md"
+        write_result(
+            Path(args.out) if args.out else "gpu_time_to_93.md", lines
         )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(report)
-        print("wrote", out)
     elif args.out:
-        Path(args.out).write_text(report)
+        write_result(Path(args.out), lines)
     return 0
 
 

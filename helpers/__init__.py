@@ -12,20 +12,22 @@ from .data import (
     load_fashion_mnist,
     load_photo,
 )
-from .device import choose_device, seed_everything
-from .display import show_images, show_with_histogram, sliders
+from .device import choose_device
+from .display import OKABE_ITO, show_images, show_with_histogram, sliders
 from .exercises import check
 from .sources import ResourceNotFoundError, cache_dir
-from .validate import check_image, check_image_batch
+from .validate import check_image, check_image_batch, check_positive_int
 from .weights import imagenet_class_names, load_imagenet_cnn
 
 __all__ = [
+    "OKABE_ITO",
     "FashionMNIST",
     "ResourceNotFoundError",
     "cache_dir",
     "check",
     "check_image",
     "check_image_batch",
+    "check_positive_int",
     "choose_device",
     "imagenet_class_names",
     "load_county_table",
@@ -34,7 +36,6 @@ __all__ = [
     "load_fashion_mnist",
     "load_imagenet_cnn",
     "load_photo",
-    "seed_everything",
     "show_images",
     "show_with_histogram",
     "sliders",

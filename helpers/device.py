@@ -1,10 +1,8 @@
-"""Device choice and seeding for the deep-learning notebooks."""
+"""Device choice for the deep-learning notebooks.
+
+(Seeds are set where the reader sees them, in each notebook's parameters cell and calls, not by a helper.)"""
 
 from __future__ import annotations
-
-import random
-
-import numpy as np
 
 _DEVICES = ("auto", "cuda", "mps", "cpu")
 
@@ -43,22 +41,3 @@ def choose_device(prefer: str = "auto", verbose: bool = True):
             detail = f"{torch.get_num_threads()} threads"
         print(f"device: {device.type} ({detail})")
     return device
-
-
-def seed_everything(seed: int) -> np.random.Generator:
-    """Seed Python, NumPy and (if installed) torch; return a NumPy Generator seeded the same way."""
-    if (
-        not isinstance(seed, (int, np.integer))
-        or isinstance(seed, bool)
-        or seed < 0
-    ):
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    random.seed(int(seed))
-    np.random.seed(int(seed) % 2**32)
-    try:
-        import torch
-    except ImportError:
-        pass
-    else:
-        torch.manual_seed(int(seed))
-    return np.random.default_rng(int(seed))

@@ -1,4 +1,8 @@
-"""Image contracts: check an array is a usable image, or say exactly what is wrong and how to fix it."""
+"""Contracts: check an argument is usable, or say exactly what is wrong and how to fix it.
+
+- ``check_image`` / ``check_image_batch``: an array is a usable image (batch);
+- ``check_positive_int``: a count (batch size, epochs, number of sheets, ...) is an integer >= 1.
+"""
 
 from __future__ import annotations
 
@@ -112,3 +116,20 @@ def check_image_batch(images, name: str = "images") -> np.ndarray:
         name=name,
     )
     return images
+
+
+def check_positive_int(value, name: str, example: str):
+    """Return ``value`` when it is an integer >= 1 (Python or NumPy int, not bool), else raise ValueError.
+
+    The message names the argument, the value given and an example: ``check_positive_int(0, "batch_size",
+    "e.g. 64")`` -> "batch_size=0; it must be an integer >= 1 (e.g. 64)".
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < 1
+    ):
+        raise ValueError(
+            f"{name}={value!r}; it must be an integer >= 1 ({example})"
+        )
+    return value

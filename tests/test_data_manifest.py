@@ -1,9 +1,9 @@
 """data/MANIFEST lists every shipped file with its true sha256 and size, a source and a licence."""
 
 import hashlib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 DATA = ROOT / "data"
 
 

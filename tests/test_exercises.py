@@ -9,8 +9,9 @@ from helpers.exercises import all_exercise_ids, evaluate
 
 def test_unanswered_gets_a_nudge(capsys):
     for exercise_id in all_exercise_ids():
-        ok, message = evaluate(exercise_id, ...)
-        assert ok is None and "not answered yet" in message
+        for unanswered in (..., None):
+            ok, message = evaluate(exercise_id, unanswered)
+            assert ok is None and "not answered yet" in message
     check("01.quarter_flip", ...)
     assert capsys.readouterr().out.startswith(
         "👉 Exercise 01.quarter_flip: not answered yet"

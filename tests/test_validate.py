@@ -81,3 +81,16 @@ def test_batch_mixed_sizes_and_empty():
         check_image_batch(np.zeros((2, 4, 4), np.int64))
     batch = check_image_batch([np.zeros((4, 4), np.uint8)] * 3)
     assert batch.shape == (3, 4, 4) and batch.dtype == np.uint8
+
+
+def test_check_positive_int_accepts_counts_and_names_the_fix():
+    from helpers import check_positive_int
+
+    assert check_positive_int(3, "epochs", "e.g. 5") == 3
+    assert check_positive_int(np.int64(64), "batch_size", "e.g. 64") == 64
+    for bad in (0, -2, 2.0, "3", True, None):
+        with pytest.raises(
+            ValueError,
+            match=rf"^batch_size={bad!r}; it must be an integer >= 1 \(e\.g\. 64\)$",
+        ):
+            check_positive_int(bad, "batch_size", "e.g. 64")

@@ -5,7 +5,7 @@ offset of the synset's line in WordNet's data.noun). We follow the hypernym ('is
 pointers up from each class and give it the first coarse tag in COARSE_TAGS whose anchor
 synset is among its ancestors; classes under none of them get 'other'.
 
-Usage (from the course root):  python tools/build_coarse_tags.py [--wordnet DIR] [--check]
+Usage (from the course root):  python -m tools.build_coarse_tags [--wordnet DIR] [--check]
   --wordnet DIR  folder holding WordNet 3.0's data.noun (default /usr/share/wordnet, which
                  Debian's wordnet-base package installs);
   --check        rebuild in memory and exit 1 if the shipped file differs.
@@ -21,7 +21,8 @@ import sys
 from collections import deque
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 OUT = ROOT / "data" / "imagenet_coarse_tags.csv"
 DEFAULT_WORDNET = Path("/usr/share/wordnet")
 

@@ -1,10 +1,13 @@
 """Re-execute course notebooks top to bottom (for authors), in lecture mode in place, or in full mode.
 
 Usage (from the course root):
-  python -m tools.execute_notebooks [NAME_FRAGMENT ...]              lecture mode, stored outputs rewritten in place
-  python -m tools.execute_notebooks --mode full [NAME_FRAGMENT ...]  full mode (course.full_parameters in the
-                                                                     notebook metadata) into build/full/, sources untouched
-``python tools/execute_notebooks.py ...`` works too. Default: all notebooks. ``make notebooks NB=05 [MODE=full]``.
+  python -m tools.execute_notebooks [NAME_FRAGMENT ...]
+      lecture mode, stored outputs rewritten in place (``make notebook NB=05`` does this and regenerates
+      what depends on it: header time, README row, student edition)
+  python -m tools.execute_notebooks --mode full [NAME_FRAGMENT ...]
+      full mode (course.full_parameters in the notebook metadata) into build/full/, sources untouched
+      (``make notebooks MODE=full NB=07``); --mode smoke likewise with course.smoke_parameters
+Default: all notebooks.
 """
 
 import argparse
@@ -14,12 +17,11 @@ import time
 import nbformat
 
 from tools.notebook_tools import (
-    ROOT,
-    course_notebooks,
     execute,
     execute_with_parameters,
     mode_parameters,
 )
+from tools.project import ROOT, find_notebooks
 
 FULL_OUT = ROOT / "build" / "full"
 
@@ -39,16 +41,10 @@ def main(argv=None):
         "written to build/<mode>/",
     )
     args = ap.parse_args(argv)
-    books = [
-        p
-        for p in course_notebooks()
-        if not args.names or any(w in p.name for w in args.names)
-    ]
-    if not books:
-        print(
-            f"execute_notebooks: no notebook matches {args.names}; names look like "
-            f"{[p.name for p in course_notebooks()][:3]}"
-        )
+    try:
+        books = find_notebooks(args.names)
+    except ValueError as err:
+        print(f"execute_notebooks: {err}")
         return 1
     for path in books:
         t0 = time.perf_counter()

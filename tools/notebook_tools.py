@@ -11,16 +11,12 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
+# Re-exported: the editions, the site builder and tests import them from here.
+from tools.project import NOTEBOOK_DIR, ROOT, course_notebooks  # noqa: F401
+
 KERNEL = "python3"
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-
-
-def course_notebooks() -> list[Path]:
-    """The course notebooks, in course order (NN_topic.ipynb)."""
-    return sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 def tags(cell) -> list[str]:
