@@ -11,6 +11,7 @@ from helpers.exercises.answers import (
     as_text,
     as_words,
     check_array,
+    check_choice,
     check_number,
     compare_array,
     compare_number,
@@ -192,3 +193,15 @@ def test_words_from_lists_strings_and_string_arrays():
         as_words(np.zeros(2), names=names)
     assert as_text(np.str_(" Red ")) == "red"
     assert as_text(np.array(["Grass"])) == "grass"
+
+
+def test_judge_choices_accept_every_defensible_selection():
+    hints = {"A": "A is not it: think of X", "D": "D is not it: think of Y"}
+    for form in ("B", "c", ["B", "C"], "B, C", "b and c", np.array(["C"])):
+        assert check_choice(form, {"B", "C"}, hints) is None
+    assert check_choice("A", {"B", "C"}, hints) == hints["A"]
+    assert check_choice(["B", "D"], {"B", "C"}, hints) == hints["D"]
+    with pytest.raises(AnswerError, match="one or more of A, B, C, D; not E"):
+        check_choice("E", {"B", "C"}, hints)
+    with pytest.raises(AnswerError, match="got int"):
+        check_choice(2, {"B", "C"}, hints)

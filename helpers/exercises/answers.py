@@ -337,6 +337,40 @@ def check_array(
     return otherwise or verdict
 
 
+def check_choice(
+    answer,
+    defensible: Iterable[str],
+    hints: dict[str, str],
+    what: str = "the letter of an answer",
+) -> str | None:
+    """A judge exercise: one letter, or several ("B", ["B", "C"], "b and c"); None when all are defensible.
+
+    defensible: the letters a good argument supports (any non-empty selection of them passes).
+    hints: letter -> the conceptual hint for choosing it (every option not defensible needs one).
+    """
+    letters = sorted(set(defensible) | set(hints))
+    if isinstance(answer, str):
+        parts = answer.upper().replace(",", " ").replace("AND", " ").split()
+    elif isinstance(answer, (list, tuple, set, np.ndarray)):
+        parts = [as_text(a, what=what).upper() for a in list(np.ravel(answer))]
+    else:
+        raise AnswerError(
+            f"give {what} as a string such as {letters[0]!r}, or a list of letters, "
+            f"got {type(answer).__name__}"
+        )
+    picked = sorted({p.strip().strip("()").upper() for p in parts if p.strip()})
+    unknown = [p for p in picked if p not in letters]
+    if not picked or unknown:
+        raise AnswerError(
+            f"give {what}: one or more of {', '.join(letters)}"
+            + (f"; not {', '.join(unknown)}" if unknown else "")
+        )
+    wrong = [p for p in picked if p not in set(defensible)]
+    if not wrong:
+        return None
+    return hints[wrong[0]]
+
+
 def _shape_text(shape) -> str:
     return "" if shape is None else f" of shape {tuple(shape)}"
 
@@ -350,6 +384,7 @@ __all__ = [
     "as_text",
     "as_words",
     "check_array",
+    "check_choice",
     "check_number",
     "compare_array",
     "compare_number",
