@@ -141,7 +141,7 @@ def test_threshold(cat):
     assert ok("02.threshold", np.float32(best), **context)[0] is True
     assert "too high" in ok("02.threshold", 0.05, **context)[1]
     assert (
-        "every pixel is on the same side"
+        "every labelled pixel is on the same side"
         in ok("02.threshold", 5.0, **context)[1]
     )
     # the checker uses the likelihood it is given: on a map where every labelled cat pixel is 1, 0.5

@@ -1,4 +1,4 @@
-"""Exercise checks of 04_haar_features_and_faces: the solution passes, the printed form passes, typical wrong answers get their hint."""
+"""Exercise checks of 04_haar_features_and_faces: right answers in two forms pass, wrong ones get their hint."""
 
 import numpy as np
 import pytest
