@@ -104,25 +104,6 @@ def test_gray_by_hand_wants_bt601_and_cannot_be_fooled_by_rgb2gray(img):
     assert good is False and "0.299" not in hint  # no weights given away
 
 
-def test_quarter_flip(img):
-    h, w = img.shape[0] // 2, img.shape[1] // 2
-    assert ok("01.quarter_flip", img[:h, :w][:, ::-1])[0] is True
-    assert (
-        ok("01.quarter_flip", img[:h, :w][:, ::-1].tolist())[0] is True
-    )  # a nested list too
-    assert (
-        "divided by 255"
-        in ok("01.quarter_flip", img[:h, :w][:, ::-1] / 255)[1]
-    )
-    assert "not yet mirrored" in ok("01.quarter_flip", img[:h, :w])[1]
-    assert "upside down" in ok("01.quarter_flip", img[:h, :w][::-1])[1]
-    assert (
-        "mirrored the whole photo first"
-        in ok("01.quarter_flip", img[:, ::-1][:h, :w])[1]
-    )
-    assert "shape (150, 225, 3)" in ok("01.quarter_flip", img)[1]
-
-
 def test_colourfulness_bias_accepts_the_defensible_answers():
     for answer in ("B", "c", ["B", "C"], "B and C", np.array(["C"])):
         assert ok("01.colourfulness_bias", answer)[0] is True

@@ -50,33 +50,6 @@ def test_chessboard():
     assert "2 x 2" in ok("03.chessboard", np.zeros((4, 4)))[1]
 
 
-def test_entropy_in_bits():
-    P = pairs(1, 0) / 12
-    nz = P[P > 0]
-    want = float(-(nz * np.log2(nz)).sum())
-    assert ok("03.entropy", want)[0] is True
-    assert ok("03.entropy", np.float32(want))[0] is True
-    assert ok("03.entropy", round(want, 4))[0] is True  # as printed
-    assert ok("03.entropy", round(want, 3))[0] is True
-    assert "decimals" in ok("03.entropy", round(want, 1))[1]
-    # a near miss that is not the value rounded is not told "more decimals"
-    assert "decimals" not in ok("03.entropy", round(want, 3) + 0.001)[1]
-    nats = float(-(nz * np.log(nz)).sum())
-    assert "nats" in ok("03.entropy", nats)[1]
-    assert "nats" in ok("03.entropy", round(nats, 3))[1]  # slip, rounded
-    assert "minus sign" in ok("03.entropy", -want)[1]
-    right = pairs(0, 1) / 12
-    right_bits = float(-(right[right > 0] * np.log2(right[right > 0])).sum())
-    assert "offset 'right'" in ok("03.entropy", right_bits)[1]
-    # the value printed in §2 (the 'right' matrix in nats) gets its own hint
-    assert "printed in §2" in ok("03.entropy", 1.8637)[1]
-    counts = pairs(1, 0)[pairs(1, 0) > 0].astype(float)
-    unnormalised = float(-(counts * np.log2(counts)).sum())
-    assert "normalise" in ok("03.entropy", unnormalised)[1]
-    hint = ok("03.entropy", 0.5)[1]
-    assert "log2" not in hint and "np." not in hint  # no code given away
-
-
 def test_roughest_asks_for_the_ranking_at_distance_8(monkeypatch):
     means = glcm_contrast_by_texture(64, 32, 8)
     want = sorted(means, key=means.get, reverse=True)

@@ -358,7 +358,9 @@ def check_choice(
             f"give {what} as a string such as {letters[0]!r}, or a list of letters, "
             f"got {type(answer).__name__}"
         )
-    picked = sorted({p.strip().strip("()").upper() for p in parts if p.strip()})
+    picked = sorted(
+        {p.strip().strip("()").upper() for p in parts if p.strip()}
+    )
     unknown = [p for p in picked if p not in letters]
     if not picked or unknown:
         raise AnswerError(

@@ -155,33 +155,6 @@ def _gray_by_hand(answer):
     )
 
 
-@exercise("01.quarter_flip")
-def _quarter_flip(answer):
-    img = _cat()
-    h, w = img.shape[0] // 2, img.shape[1] // 2
-    got = as_array(answer, what="an image")
-    if got.shape != (h, w, 3):
-        return (
-            f"expected an array of shape {(h, w, 3)}, got {got.shape}: the quarter keeps the first half of the "
-            "rows and of the columns (rounding down)"
-        )
-    want = img[:h, :w][:, ::-1]
-    if np.array_equal(got, want):
-        return None
-    if np.allclose(got * 255, want, atol=1e-6):
-        return (
-            "the right pixels, divided by 255: cropping and mirroring move values without changing them, "
-            "so keep img's 0-255 scale"
-        )
-    if np.array_equal(got, img[:h, :w]):
-        return "that is the quarter, not yet mirrored: reverse the order of its columns"
-    if np.array_equal(got, img[:h, :w][::-1]):
-        return "you flipped upside down; a left-right mirror reverses the columns (axis 1), not the rows"
-    if np.array_equal(got, img[:, ::-1][:h, :w]):
-        return "you mirrored the whole photo first and then cut: that is the top-right quarter, mirrored"
-    return "crop first (a slice of rows and of columns), then mirror the crop left-right (§5)"
-
-
 # Judge (§6): colourfulness of politicians' Instagram posts as a variable.
 COLOURFULNESS_OPTIONS = {
     "A": "colourfulness is computed from pixels, so it cannot be biased",

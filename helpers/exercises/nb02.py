@@ -5,7 +5,6 @@ import numpy as np
 from . import exercise
 from .answers import (
     AnswerError,
-    as_int,
     as_number,
     as_words,
     check_choice,
@@ -36,12 +35,6 @@ def _cat():
     from ..data import load_photo
 
     return load_photo("chelsea", verbose=False)
-
-
-def _gray_cat():
-    from skimage import color
-
-    return (color.rgb2gray(_cat()) * 255).round().astype(np.uint8)
 
 
 _CHANNEL_NAMES = {
@@ -82,31 +75,6 @@ def _channel_order(answer, photo=CHANNEL_PHOTO):
     return (
         "think of the largest areas of the photo and their colour; then check with "
         "the channel means of the photo (§2 shows how)"
-    )
-
-
-@exercise("02.n_k")
-def _n_k(answer):
-    gray = _gray_cat()
-    h = np.bincount(gray.ravel(), minlength=256)
-    value = as_number(answer, "a count (a whole number)")
-    if (
-        value == h[150]
-    ):  # the right answer first, whatever else it might also equal
-        return None
-    if 0 < value < 1:
-        return "that looks like a share; give the count n_k (a whole number)"
-    got = as_int(answer, "a count (a whole number)")
-    if got in (h[149], h[151]):
-        return "off by one: count the pixels whose value is exactly 150, no neighbour"
-    if got == int(np.sum(gray <= 150)):
-        return (
-            "that counts every pixel at or below 150 (the cumulative histogram, §3); "
-            "n_k counts only those equal to 150"
-        )
-    return (
-        "n_k is how many pixels have the value k exactly; §1 builds the histogram "
-        "of the gray cat: read its entry for k = 150"
     )
 
 

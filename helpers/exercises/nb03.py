@@ -8,11 +8,8 @@ from . import exercise
 from .answers import (
     AnswerError,
     as_array,
-    as_number,
     as_words,
     check_choice,
-    check_number,
-    compare_number,
 )
 
 TINY = np.array(
@@ -28,12 +25,6 @@ def _pairs(dr, dc, img=TINY, levels=4):
             if 0 <= r + dr < rows and 0 <= c + dc < cols:
                 P[img[r, c], img[r + dr, c + dc]] += 1
     return P
-
-
-def _entropy(P, log):
-    P = P / P.sum()
-    nz = P[P > 0]
-    return float(-(nz * log(nz)).sum())
 
 
 @exercise("03.glcm_down")
@@ -89,45 +80,6 @@ def _chessboard(answer):
     if not np.isclose(got.sum(), 1, atol=5e-3):
         return "a normalised co-occurrence matrix sums to 1"
     return "on a chessboard every right neighbour has the other colour: only the pairs (0, 1) and (1, 0) occur"
-
-
-@exercise("03.entropy")
-def _entropy_bits(answer):
-    got = as_number(answer, "one number (the entropy in bits)")
-    down = _pairs(1, 0)
-    want = _entropy(down, np.log2)
-    if got < 0 and compare_number(-got, want, decimals=3) is None:
-        return "mind the minus sign: entropy is never negative"
-    return check_number(
-        got,
-        want,
-        decimals=3,
-        printed=4,
-        slips=[
-            (
-                lambda: _entropy(down, np.log),
-                "that is in nats (natural log); bits use the logarithm to base 2",
-            ),
-            (
-                lambda: _entropy(_pairs(0, 1), np.log2),
-                "that is the entropy of the offset 'right'; use the offset 'down'",
-            ),
-            (
-                lambda: _entropy(_pairs(0, 1), np.log),
-                "that is the 'right' matrix's entropy in nats, printed in §2; this asks for 'down', in bits",
-            ),
-            (
-                lambda: float(
-                    -(down[down > 0] * np.log2(down[down > 0])).sum()
-                ),
-                "entropy needs probabilities: normalise the counts to sum to 1 first",
-            ),
-        ],
-        otherwise=(
-            "entropy sums -P log P over the non-zero entries of the normalised matrix; "
-            "§2 computes it by hand for the offset 'right'"
-        ),
-    )
 
 
 @functools.lru_cache(maxsize=16)
