@@ -32,8 +32,8 @@ def _device(answer, prefer="auto"):
 def _n_digits(answer):
     from ..data import load_digits
 
+    got = as_int(answer, "a whole number of images")  # junk fails fast
     images, _ = load_digits(verbose=False)
-    got = as_int(answer, "a whole number of images")
     if got == images.shape[0]:
         return None
     if got == images.size:
