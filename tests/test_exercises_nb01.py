@@ -78,6 +78,8 @@ def test_wrapped(img):
     )
     assert "do NOT wrap" in ok("01.wrapped", img.size - want)[1]
     assert "whole number" in ok("01.wrapped", 3.5)[1]
+    hint = ok("01.wrapped", 5)[1]
+    assert "smallest value that wraps" in hint and "155" not in hint
 
 
 def test_gray_by_hand_wants_bt601_and_cannot_be_fooled_by_rgb2gray(img):

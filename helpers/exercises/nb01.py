@@ -100,7 +100,8 @@ def _wrapped(answer):
     if got == img.size - want:
         return "that counts the values that do NOT wrap"
     return (
-        "a uint8 value v wraps when v + 100 > 255: count those values in img"
+        "a uint8 value wraps when the sum no longer fits in 0-255 (the line above §4's exercise shows "
+        "it): find the smallest value that wraps, then count every channel value of img from there up"
     )
 
 
