@@ -120,7 +120,10 @@ _CHANNEL_STYLES = (
 def show_with_histogram(
     img, bins: int = 256, axes=None, title: str | None = None
 ):
-    """Draw an image (in its data range) beside its intensity histogram (gray, or one curve per RGB channel) -> (ax_img, ax_hist)."""
+    """Draw an image (in its data range) beside its intensity histogram -> (ax_img, ax_hist).
+
+    A gray image gets one curve, an RGB image one curve per channel.
+    """
     import matplotlib.pyplot as plt
 
     img = check_image(img, channels="gray_or_rgb")
@@ -151,7 +154,7 @@ def show_with_histogram(
         else [img[..., c] for c in range(3)]
     )
     styles = [("gray", "black", "-")] if is_gray else _CHANNEL_STYLES
-    for plane, (name, colour, ls) in zip(planes, styles):
+    for plane, (name, colour, ls) in zip(planes, styles, strict=False):
         counts, edges = np.histogram(plane, bins=bins, range=(0, hi))
         ax_hist.plot(
             edges[:-1], counts, color=colour, ls=ls, lw=1.2, label=name
@@ -206,5 +209,42 @@ def sliders(draw, **controls):
         return draw()
     from ipywidgets import interact
 
-    interact(draw, **controls)
+    interact(
+        draw,
+        **{
+            name: _float_slider(spec, params[name].default)
+            for name, spec in controls.items()
+        },
+    )
     return None
+
+
+def _step_decimals(step: float) -> int:
+    """Decimals a slider step needs: 0.0005 -> 4, 0.1 -> 1, 2.0 -> 0."""
+    text = f"{float(step):.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _float_slider(spec, default):
+    """A (min, max, step) float spec -> a FloatSlider whose readout shows as many decimals as the step.
+
+    ipywidgets' own abbreviation rounds the readout to 2 decimals, so with a step of 0.0005 the
+    figure used 0.0105 while the readout said 0.01. Other specs (ints, lists) are left to interact.
+    """
+    if not (
+        isinstance(spec, tuple)
+        and len(spec) == 3
+        and any(isinstance(v, float) for v in spec)
+    ):
+        return spec
+    from ipywidgets import FloatSlider
+
+    lo, hi, step = (float(v) for v in spec)
+    decimals = max(_step_decimals(step), 1)
+    return FloatSlider(
+        value=float(default),
+        min=lo,
+        max=hi,
+        step=step,
+        readout_format=f".{decimals}f",
+    )

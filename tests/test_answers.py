@@ -9,6 +9,11 @@ from helpers.exercises.answers import (
     as_int,
     as_number,
     as_text,
+    as_words,
+    check_array,
+    check_choice,
+    check_number,
+    compare_array,
     compare_number,
     decimals_typed,
 )
@@ -73,11 +78,130 @@ def test_compare_number_accepts_the_printed_rounding_and_hints_near_misses():
     assert compare_number(1.8637, want, decimals=4) is None  # typed as printed
     assert compare_number(want, want, decimals=4) is None  # the full value
     assert "at least 4 decimals" in compare_number(1.864, want, decimals=4)
-    assert "close" in compare_number(
-        1.8636, want, decimals=4
-    )  # cut off, not rounded
+    assert "cut off" in compare_number(1.8638, 1.86389, decimals=4)
+    # a near miss that is not the value rounded is not "close"
+    assert compare_number(1.8636, want, decimals=4) == "not this value"
     assert compare_number(2.5, want, decimals=4) == "not this value"
     assert compare_number(-want, want, decimals=4) == "not this value"
     assert (
         compare_number(150, 150.0, decimals=3) is None
     )  # whole numbers need no decimals
+
+
+# --- the one acceptance rule (issue 17 §2) ---------------------------------------------
+
+
+def test_a_float32_result_passes_at_full_precision():
+    want = 0.3183098861837907
+    assert compare_number(float(np.float32(want)), want) is None
+    # a float32 sum of many terms carries more error than one rounding
+    terms = np.full(512, want / 512, dtype=np.float32)
+    assert compare_number(float(terms.sum()), want) is None
+    assert check_number(np.float32(want), want) is None
+    assert check_number(np.array([want], dtype=np.float32), want) is None
+
+
+def test_the_printed_rounding_passes_even_below_the_decimals_needed():
+    want = 0.12378
+    assert compare_number(0.12, want, decimals=3) == (
+        "right value, but rounded to 2 decimals: give at least 3 decimals "
+        "(or the full value)"
+    )
+    # the notebook printed it with 2 decimals: what it showed is accepted
+    assert compare_number(0.12, want, decimals=3, printed=2) is None
+    assert compare_number(0.1238, want, decimals=3, printed=2) is None
+    assert compare_number(0.1, want, decimals=3, printed=2).startswith(
+        "right value, but rounded to 1 decimal:"
+    )
+
+
+def test_more_decimals_only_for_the_right_value_rounded():
+    want = 1.863712
+    assert compare_number(1.9, want, decimals=3).startswith("right value")
+    # a near miss that is not a rounding of the value is simply not it
+    assert compare_number(1.8647, want, decimals=3) == "not this value"
+    assert compare_number(round(want, 3) + 0.001, want) == "not this value"
+    # cut off instead of rounded: the value shortened, with its own hint
+    assert "cut off" in compare_number(1.8637, 1.86379, decimals=4)
+    # 1.040 is typed as 1.04: trailing zeros count as decimals given
+    assert compare_number(1.04, 1.03972, decimals=3) is None
+
+
+def test_whole_numbers_in_any_form():
+    assert compare_number(11.0, 11) is None
+    assert check_number(np.int64(11), 11.0) is None
+    assert as_int(np.float32(11.0)) == 11
+    assert compare_number(150.4, 150.4, decimals=0) is None
+    assert compare_number(150, 150.4, decimals=0) is None  # rounded
+
+
+def test_slips_get_their_conceptual_hint_in_any_form():
+    p = np.array([0.5, 0.25, 0.25])
+    bits = float(-(p * np.log2(p)).sum())
+    nats = float(-(p * np.log(p)).sum())
+    slips = [(nats, "that is in nats: use log base 2 for bits")]
+    assert check_number(bits, bits, slips=slips) is None
+    assert check_number(round(bits, 3), bits, slips=slips) is None
+    for form in (nats, round(nats, 3), np.float32(nats), [nats]):
+        assert check_number(form, bits, slips=slips) == slips[0][1]
+    # a slip given lazily (computed only when needed), and one not applicable (None)
+    lazy = [(lambda: None, "never"), (lambda: nats, "nats again")]
+    assert check_number(nats, bits, slips=lazy) == "nats again"
+    # the right value rounded too far is a rounding hint, not a slip
+    assert check_number(1.0, bits, slips=slips, decimals=2).startswith(
+        "right value"
+    )
+    assert (
+        check_number(7.0, bits, slips=slips, otherwise="sum -p log2 p")
+        == "sum -p log2 p"
+    )
+
+
+def test_arrays_as_lists_float32_and_printed_rounding():
+    want = np.array([[0.0, 0.123456], [0.5, 0.376544]])
+    assert check_array(want.tolist(), want) is None
+    assert check_array(want.astype(np.float32), want) is None
+    assert check_array(want.round(4), want) is None
+    assert check_array(want.round(2), want, printed=2) is None
+    assert check_array(want.round(2), want).startswith("right values")
+    assert (
+        check_array(want.T, want, slips=[(want.T, "transposed")])
+        == "transposed"
+    )
+    assert check_array(want + 0.01, want) == "not these values"
+    with pytest.raises(AnswerError, match=r"shape \(2, 2\), got shape \(4,\)"):
+        check_array(want.ravel(), want)
+    assert compare_array(np.zeros(3), np.zeros(2)).startswith("expected shape")
+
+
+def test_words_from_lists_strings_and_string_arrays():
+    names = {"r": "red", "red": "red", "g": "green", "green": "green"}
+    want = ["red", "green"]
+    for form in (
+        ["Red", "green"],
+        ("r", "G"),
+        "red, green",
+        np.array(["red", "green"]),
+        np.array([b"red", b"green"]),
+    ):
+        assert as_words(form, n=2, names=names) == want
+    with pytest.raises(AnswerError, match="2 words, got 1"):
+        as_words(["red"], n=2, names=names)
+    with pytest.raises(AnswerError, match="not 'cyan'"):
+        as_words(["red", "cyan"], names=names)
+    with pytest.raises(AnswerError, match="strings in quotes"):
+        as_words(np.zeros(2), names=names)
+    assert as_text(np.str_(" Red ")) == "red"
+    assert as_text(np.array(["Grass"])) == "grass"
+
+
+def test_judge_choices_accept_every_defensible_selection():
+    hints = {"A": "A is not it: think of X", "D": "D is not it: think of Y"}
+    for form in ("B", "c", ["B", "C"], "B, C", "b and c", np.array(["C"])):
+        assert check_choice(form, {"B", "C"}, hints) is None
+    assert check_choice("A", {"B", "C"}, hints) == hints["A"]
+    assert check_choice(["B", "D"], {"B", "C"}, hints) == hints["D"]
+    with pytest.raises(AnswerError, match="one or more of A, B, C, D; not E"):
+        check_choice("E", {"B", "C"}, hints)
+    with pytest.raises(AnswerError, match="got int"):
+        check_choice(2, {"B", "C"}, hints)

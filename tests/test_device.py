@@ -3,19 +3,25 @@ import pytest
 from helpers import choose_device
 
 
-def test_choose_device_auto_says_which(capsys):
+@pytest.mark.parametrize(
+    "has_cuda, has_mps, want",
+    [(True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")],
+)
+def test_choose_device_auto_prefers_cuda_then_mps_then_cpu(
+    monkeypatch, capsys, has_cuda, has_mps, want
+):
     import torch
 
-    device = choose_device()
-    expected = (
-        "cuda"
-        if torch.cuda.is_available()
-        else "mps"
-        if torch.backends.mps.is_available()
-        else "cpu"
-    )
-    assert device.type == expected
-    assert capsys.readouterr().out.startswith(f"device: {expected} (")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: has_cuda)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda i: "Fake GPU")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: has_mps)
+    assert choose_device().type == want
+    detail = {"cuda": "Fake GPU", "mps": "Apple GPU", "cpu": "threads"}[want]
+    out = capsys.readouterr().out
+    assert out.startswith(f"device: {want} (") and detail in out
+    # asking for the CPU gives the CPU on any machine, quietly when asked
+    assert choose_device("CPU", verbose=False).type == "cpu"
+    assert capsys.readouterr().out == ""
 
 
 def test_choose_device_bad_input():

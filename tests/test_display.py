@@ -48,14 +48,14 @@ def test_histogram_counts_rgb_and_gray():
     img[..., 0] = 255
     ax_img, ax_hist = show_with_histogram(img)
     lines = ax_hist.get_lines()
-    assert [l.get_label() for l in lines] == ["red", "green", "blue"]
-    assert [l.get_color() for l in lines] == [
+    assert [line.get_label() for line in lines] == ["red", "green", "blue"]
+    assert [line.get_color() for line in lines] == [
         "#D55E00",
         "#009E73",
         "#0072B2",
     ]  # Okabe-Ito, not pure red/green
     assert (
-        len({l.get_linestyle() for l in lines}) == 3
+        len({line.get_linestyle() for line in lines}) == 3
     )  # told apart without colour too
     red_counts = lines[0].get_ydata()
     assert (
@@ -142,6 +142,32 @@ def test_sliders_in_a_live_frontend_call_interact(monkeypatch):
     assert seen == {"fn": draw, "kw": {"bins": (4, 128, 4)}}
 
 
+def test_float_slider_readout_shows_the_value_the_figure_uses(monkeypatch):
+    import ipywidgets
+
+    seen = {}
+    monkeypatch.setattr(
+        ipywidgets, "interact", lambda fn, **kw: seen.update(kw)
+    )
+    monkeypatch.setenv("COURSE_SLIDERS", "1")
+
+    def draw(threshold=0.01, bins=32):
+        return None
+
+    sliders(draw, threshold=(0.0, 0.05, 0.0005), bins=(4, 128, 4))
+    slider = seen["threshold"]
+    assert slider.readout_format == ".4f" and slider.step == 0.0005
+    assert (slider.min, slider.max, slider.value) == (0.0, 0.05, 0.01)
+    slider.value = 0.0105  # what the readout shows is what draw() gets
+    assert f"{slider.value:{slider.readout_format}}" == "0.0105"
+    assert seen["bins"] == (4, 128, 4)  # integer sliders are left alone
+    assert [display._step_decimals(s) for s in (0.1, 0.0005, 2.0)] == [
+        1,
+        4,
+        0,
+    ]
+
+
 def test_live_frontend_reads_the_kernels_stdin_flag(monkeypatch):
     import IPython
 
@@ -173,7 +199,7 @@ def test_sliders_bad_input(monkeypatch):
 
 
 def test_stored_notebooks_hold_no_widget_state():
-    """Notebooks with sliders store a plain figure (lecture-mode run by a tool): no widget views, no saved widget state."""
+    """Notebooks with sliders store a plain figure (run by a tool): no widget views, no saved widget state."""
     import json
 
     from tools.notebook_tools import course_notebooks

@@ -1,19 +1,45 @@
-"""Notebook 00's checkers: right answers in any reasonable form pass, near misses get the hint that fits."""
+"""Notebook 00's checkers: the device the notebook chose passes, whatever the machine; the count in any form."""
 
 import numpy as np
 import pytest
 
-from helpers import choose_device
 from helpers.exercises import evaluate
 
 
-def test_device_accepts_the_picked_device_in_any_case():
-    picked = choose_device(verbose=False).type
-    assert evaluate("00.device", picked)[0] is True
-    assert evaluate("00.device", f" {picked.upper()} ")[0] is True
-    other = "mps" if picked != "mps" else "cpu"
-    ok, message = evaluate("00.device", other)
-    assert ok is False and f"'{other}' is not it" in message
+@pytest.fixture
+def machine(monkeypatch):
+    """Pretend the machine has a CUDA GPU, or not: returns a setter."""
+    import torch
+
+    def set_gpu(has_cuda: bool):
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: has_cuda)
+        monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+
+    return set_gpu
+
+
+def test_device_on_a_gpu_machine_follows_the_notebooks_device(machine):
+    machine(True)
+    assert evaluate("00.device", "cuda")[0] is True
+    assert evaluate("00.device", " CUDA ", prefer="auto")[0] is True
+    # a student who set DEVICE = "cpu" on a GPU machine is right with "cpu"
+    assert evaluate("00.device", "cpu", prefer="cpu")[0] is True
+    assert evaluate("00.device", np.str_("cpu"), prefer="cpu")[0] is True
+    ok, message = evaluate("00.device", "cuda", prefer="cpu")
+    assert ok is False and "with DEVICE='cpu'" in message
+    ok, message = evaluate("00.device", "cpu")
+    assert ok is False and "'cpu' is not the device" in message
+
+
+def test_device_on_a_cpu_machine(machine):
+    machine(False)
+    assert evaluate("00.device", "cpu")[0] is True
+    ok, message = evaluate("00.device", "cuda")
+    assert ok is False and "'cuda' is not the device" in message
+    ok, message = evaluate("00.device", "gpu")
+    assert ok is False and 'give "cuda", "mps" or "cpu"' in message
+    ok, message = evaluate("00.device", "cpu", prefer="cuda")
+    assert ok is False and "no CUDA GPU is visible" in message
 
 
 @pytest.mark.parametrize(
@@ -27,7 +53,8 @@ def test_n_digits_accepts_the_count(answer):
     "answer, hint",
     [
         (1797 * 64, "number of pixel values"),
-        (8, "first entry of images.shape"),
+        (8, "size of one image"),
+        (100, "first entry of images.shape"),
         ("1797", "not the text"),
         (np.zeros((1797, 8, 8)), "values (shape (1797, 8, 8))"),
     ],

@@ -3,7 +3,14 @@
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_int, as_text
+from .answers import (
+    AnswerError,
+    as_array,
+    as_int,
+    as_text,
+    check_array,
+    check_choice,
+)
 
 
 def _cat():
@@ -40,7 +47,7 @@ def _latent_or_object(answer):
             raise AnswerError(
                 f"give {len(letters)} labels, one per question {', '.join(letters)}; got {len(answer)}"
             )
-        answer = dict(zip(letters, answer))
+        answer = dict(zip(letters, answer, strict=True))
     if not isinstance(answer, dict):
         raise AnswerError(
             'give a dict such as {"A": "latent", "B": "object", ...}, '
@@ -93,42 +100,85 @@ def _wrapped(answer):
     if got == img.size - want:
         return "that counts the values that do NOT wrap"
     return (
-        "a uint8 value v wraps when v + 100 > 255: count those values in img"
+        "a uint8 value wraps when the sum no longer fits in 0-255 (the line above §4's exercise shows "
+        "it): find the smallest value that wraps, then count every channel value of img from there up"
     )
+
+
+BT601 = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601: OpenCV, PIL, JPEG
+SKIMAGE = np.array([0.2125, 0.7154, 0.0721])  # scikit-image's rgb2gray
+REC709 = np.array([0.2126, 0.7152, 0.0722])  # ITU-R BT.709
 
 
 @exercise("01.gray_by_hand")
 def _gray_by_hand(answer):
-    from skimage.color import rgb2gray
-
+    """The gray image with BT.601's weights: rgb2gray (another set of weights) cannot pass."""
     img = _cat()
     got = as_array(answer, shape=img.shape[:2], what="a gray image")
     if got.max() > 1.5:
-        return "your values are on the 0-255 scale; start from img / 255.0"
-    if np.allclose(got, img.mean(axis=2) / 255, atol=1e-4):
-        return "that is the plain mean of R, G and B; weight the channels 0.2125, 0.7154, 0.0721"
-    if np.allclose(
-        got, (img / 255.0) @ np.array([0.2126, 0.7152, 0.0722]), atol=1e-6
-    ):
-        return "those are the Rec. 709 weights; this exercise asks for scikit-image's 0.2125, 0.7154, 0.0721"
-    if not np.allclose(got, rgb2gray(img), atol=1e-4):
-        return "use the weights 0.2125, 0.7154, 0.0721 for R, G, B (img @ weights does all pixels at once)"
-    return None
+        return "your values are on the 0-255 scale; the exercise asks for the 0-1 scale (start from img / 255.0)"
+    rgb = img / 255.0
+    want = rgb @ BT601
+    hint = check_array(
+        got,
+        want,
+        decimals=4,
+        atol=1e-6,
+        slips=[
+            (
+                lambda: rgb @ SKIMAGE,
+                "that is scikit-image's rgb2gray (its weights, from the text); use BT.601's weights instead",
+            ),
+            (
+                lambda: rgb @ REC709,
+                "those are the BT.709 weights; this exercise asks for BT.601's",
+            ),
+            (
+                lambda: rgb.mean(axis=2),
+                "that is the plain mean of R, G and B: every channel weighted alike; BT.601 weights them unequally",
+            ),
+            (
+                lambda: rgb @ BT601[::-1],
+                "the weights are in the wrong order: the first goes with R (channel 0), the last with B",
+            ),
+        ],
+    )
+    if hint is None or hint.startswith("right") or not hint.startswith("not"):
+        return hint
+    if np.allclose(got, np.round(want * 255) / 255, atol=1e-6):
+        return (
+            "these values are rounded to whole steps of 1/255 (as cv2.cvtColor's uint8 result is): "
+            "compute the weighted sum in floats"
+        )
+    return (
+        "a gray value is a weighted sum of a pixel's R, G and B; "
+        "§5 shows how to apply one set of weights to every pixel at once"
+    )
 
 
-@exercise("01.quarter_flip")
-def _quarter_flip(answer):
-    img = _cat()
-    h, w = img.shape[0] // 2, img.shape[1] // 2
-    got = as_array(answer, what="an image")
-    if got.shape != (h, w, 3):
-        return f"expected an array of shape {(h, w, 3)}, got {got.shape} (first half of rows, first half of columns: img[:h, :w])"
-    if np.array_equal(got, img[:h, :w]):
-        return "that is the quarter, not yet mirrored: reverse the columns with [:, ::-1]"
-    if np.array_equal(got, img[:h, :w][::-1]):
-        return "you flipped upside down; reverse the columns (axis 1), not the rows"
-    if np.array_equal(got, img[:, ::-1][:h, :w]):
-        return "you mirrored the whole photo first and then cut: that is the top-right quarter, mirrored"
-    if not np.array_equal(got, img[:h, :w][:, ::-1]):
-        return "crop first (img[:h, :w]) and then reverse the columns"
-    return None
+# Judge (§6): colourfulness of politicians' Instagram posts as a variable.
+COLOURFULNESS_OPTIONS = {
+    "A": "colourfulness is computed from pixels, so it cannot be biased",
+    "B": "filters and cameras raise colourfulness whatever the content",
+    "C": "black-and-white posts score near 0: a style, not dull content",
+    "D": "bigger photos (more pixels) score higher",
+}
+
+
+@exercise("01.colourfulness_bias")
+def _colourfulness_bias(answer):
+    return check_choice(
+        answer,
+        defensible={"B", "C"},
+        hints={
+            "A": (
+                "a number computed by code can still measure something else besides what you want: "
+                "ask what, other than the scene, changes the pixels of a post"
+            ),
+            "D": (
+                "colourfulness is a standard deviation and a mean over the pixels: it does not grow with "
+                "their number (try it: resize a photo and compute it again)"
+            ),
+        },
+        what="the letter(s) of the defensible answer(s)",
+    )

@@ -1,9 +1,16 @@
 """Checks for 03_texture_and_entropy (the tiny 4-level image, the chessboard, the brick/grass/gravel textures)."""
 
+import functools
+
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_number, as_text, compare_number
+from .answers import (
+    AnswerError,
+    as_array,
+    as_words,
+    check_choice,
+)
 
 TINY = np.array(
     [[0, 0, 1, 1], [0, 0, 1, 1], [0, 2, 2, 2], [2, 2, 3, 3]], dtype=np.uint8
@@ -20,35 +27,38 @@ def _pairs(dr, dc, img=TINY, levels=4):
     return P
 
 
-def _entropy(P, log):
-    P = P / P.sum()
-    nz = P[P > 0]
-    return float(-(nz * log(nz)).sum())
-
-
 @exercise("03.glcm_down")
 def _glcm_down(answer):
-    got = as_array(
-        answer, what="a 4 x 4 matrix (one row and column per gray level)"
-    )
+    """Design a 4 x 4 image (levels 0-3) whose 'down' matrix is diagonal and whose 'right' one is not."""
+    got = as_array(answer, what="a 4 x 4 image of gray levels 0 to 3")
     if got.shape != (4, 4):
-        return f"expected a 4 x 4 matrix (one row and column per gray level), got shape {got.shape}"
-    want = _pairs(1, 0)
-    if np.array_equal(got, want):
-        return None
-    if np.allclose(got, want / want.sum(), atol=1e-3):
-        return "that is normalised; give the counts (integers)"
-    if np.array_equal(got, want.T):
-        return "rows are the pixel's value, columns the value of the pixel below it: transpose"
-    if np.array_equal(got, _pairs(0, 1)):
-        return (
-            "that is the offset 'right'; 'down' means (row + 1, same column)"
-        )
-    if np.array_equal(got, _pairs(-1, 0)) or np.array_equal(
-        got, want + want.T
+        return f"give a 4 x 4 image (like tiny), got shape {got.shape}"
+    if (
+        not np.array_equal(got, np.round(got))
+        or got.min() < 0
+        or got.max() > 3
     ):
-        return "count each pixel with the pixel BELOW it, once: pairs (tiny[r, c], tiny[r + 1, c])"
-    return "for each pixel with a pixel below it, add 1 at [tiny[r, c], tiny[r + 1, c]]; 12 pairs in total"
+        return "use whole gray levels 0, 1, 2 and 3 only, like tiny"
+    img = got.astype(np.uint8)
+    down, right = _pairs(1, 0, img), _pairs(0, 1, img)
+    off_down = down.sum() - np.trace(down)
+    off_right = right.sum() - np.trace(right)
+    if off_down == 0 and off_right > 0:
+        return None
+    if off_down == 0 and off_right == 0:
+        return (
+            "both matrices are diagonal: every pair, down and right, has equal values (one flat "
+            "gray?). The 'right' pairs must sometimes differ"
+        )
+    if off_right == 0 and off_down > 0:
+        return (
+            "you built it the wrong way round: the 'right' pairs are all equal, the 'down' ones "
+            "not. Which pairs does 'down' compare?"
+        )
+    return (
+        f"{off_down} of the 12 'down' pairs have different values; a diagonal matrix needs "
+        "every pixel equal to the one below it: what does that make each column?"
+    )
 
 
 @exercise("03.chessboard")
@@ -72,46 +82,15 @@ def _chessboard(answer):
     return "on a chessboard every right neighbour has the other colour: only the pairs (0, 1) and (1, 0) occur"
 
 
-@exercise("03.entropy")
-def _entropy_bits(answer):
-    got = as_number(answer, "one number (the entropy in bits)")
-    down = _pairs(1, 0)
-    want = _entropy(down, np.log2)
-    hint = compare_number(got, want, decimals=3)
-    if hint is None:
-        return None
-    if got < 0 and compare_number(-got, want, decimals=3) is None:
-        return "mind the minus sign: entropy is never negative"
-    if compare_number(got, _entropy(down, np.log), decimals=3) is None:
-        return "that is in nats (natural log); use np.log2 for bits"
-    if (
-        compare_number(got, _entropy(_pairs(0, 1), np.log2), decimals=3)
-        is None
-    ):
-        return "that is the entropy of the offset 'right'; use the offset 'down' (your P_down, normalised)"
-    if (
-        compare_number(
-            got,
-            float(-(down[down > 0] * np.log2(down[down > 0])).sum()),
-            decimals=3,
-        )
-        is None
-    ):
-        return "normalise first: P = P_down / P_down.sum(), then -sum(P * log2(P))"
-    if hint.startswith(("close", "right")):
-        return hint
-    return "normalise P_down to sum to 1, then sum P * log2(P) over its non-zero entries and negate"
-
-
-def glcm_contrast_by_texture(patch: int = 64, levels: int = 32) -> dict:
-    """Mean GLCM contrast (distance 1, mean over 4 angles, symmetric) of the patch x patch tiles of each texture."""
+@functools.lru_cache(maxsize=16)
+def _contrast_by_texture(patch: int, levels: int, distance: int) -> tuple:
     from skimage.feature import graycomatrix, graycoprops
 
     from ..data import load_photo
 
     angles = [0, np.pi / 4, np.pi / 2, 3 * np.pi / 4]
-    means = {}
-    for name in ("brick", "grass", "gravel"):
+    means = []
+    for name in TEXTURES:
         img = load_photo(name, verbose=False)
         q = (img.astype(np.uint16) * levels // 256).astype(np.uint8)
         values = []
@@ -119,34 +98,98 @@ def glcm_contrast_by_texture(patch: int = 64, levels: int = 32) -> dict:
             for c in range(0, img.shape[1] - patch + 1, patch):
                 g = graycomatrix(
                     q[r : r + patch, c : c + patch],
-                    [1],
+                    [distance],
                     angles,
                     levels=levels,
                     symmetric=True,
                     normed=True,
                 )
                 values.append(graycoprops(g, "contrast").mean())
-        means[name] = float(np.mean(values))
-    return means
+        means.append(float(np.mean(values)))
+    return tuple(means)
+
+
+def glcm_contrast_by_texture(
+    patch: int = 64, levels: int = 32, distance: int = 1
+) -> dict:
+    """Mean GLCM contrast (mean over 4 angles, symmetric) of the patch x patch tiles of each texture.
+
+    Cached: the checker and the tests ask for the same few settings.
+    """
+    return dict(
+        zip(
+            TEXTURES,
+            _contrast_by_texture(int(patch), int(levels), int(distance)),
+            strict=True,
+        )
+    )
+
+
+TEXTURES = ("brick", "grass", "gravel")
+ROUGH_DISTANCE = (
+    8  # Exercise 4: the ranking at 8 pixels apart, not the printed distance 1
+)
 
 
 @exercise("03.roughest")
-def _roughest(answer, patch: int = 64, levels: int = 32):
-    name = as_text(
-        answer,
-        what="a texture name such as 'brick'",
-        choices=["brick", "grass", "gravel"],
-    )
+def _roughest(
+    answer, patch: int = 64, levels: int = 32, distance: int = ROUGH_DISTANCE
+):
     try:
-        patch, levels = int(patch), int(levels)
+        patch, levels, distance = int(patch), int(levels), int(distance)
     except (TypeError, ValueError):
         raise AnswerError(
             f"check(..., patch=PATCH, levels=LEVELS) needs whole numbers, got {patch!r}, {levels!r}"
         ) from None
-    means = glcm_contrast_by_texture(patch, levels)
-    want = max(means, key=means.get)
-    if name == want:
+    got = as_words(
+        answer,
+        n=3,
+        names={t: t for t in TEXTURES},
+        what='the three textures, roughest first, e.g. ["brick", "grass", "gravel"]',
+    )
+    if sorted(got) != sorted(TEXTURES):
+        raise AnswerError("name each of brick, grass and gravel exactly once")
+    means = glcm_contrast_by_texture(patch, levels, distance)
+    want = sorted(means, key=means.get, reverse=True)
+    if got == want:
         return None
-    if name == min(means, key=means.get):
-        return "that is the smoothest (lowest contrast); the question asks for the highest"
-    return "compare X[y == k, feature_names.index('contrast_d1')].mean() for k = 0, 1, 2"
+    near = glcm_contrast_by_texture(patch, levels, 1)
+    if got == sorted(near, key=near.get, reverse=True):
+        return (
+            f"that is the ranking at distance 1 (contrast_d1, §3); at {distance} pixels apart a pixel is "
+            "compared with one beyond the nearest grass blade or stone: compute the contrast at that distance"
+        )
+    if got == want[::-1]:
+        return "that is smoothest first; give the roughest first"
+    return (
+        "rank by the mean contrast over all patches of each texture, at the distance asked for; "
+        "glcm_features (§2) takes the distances as an argument"
+    )
+
+
+# Judge: a study scores 'visual disorder' of streets (litter, graffiti) by mean local entropy.
+DISORDER_OPTIONS = {
+    "A": "trees and hedges have high entropy: leafy streets score as disordered",
+    "B": "sharper, newer cameras record more detail: the camera changes the score",
+    "C": "entropy is in bits, so scores from different cities cannot be compared",
+    "D": "entropy ignores colour, so it cannot be biased by anything",
+}
+
+
+@exercise("03.disorder_bias")
+def _disorder_bias(answer):
+    return check_choice(
+        answer,
+        defensible={"A", "B"},
+        hints={
+            "C": (
+                "bits are a unit, the same in every city (like metres): a unit does not bias a "
+                "comparison; ask instead what besides disorder adds detail to a photo"
+            ),
+            "D": (
+                "ignoring one thing (colour) does not stop others from moving the score: §4 showed "
+                "what raises local entropy; which of those has nothing to do with disorder?"
+            ),
+        },
+        what="the letter(s) of the defensible answer(s)",
+    )

@@ -5,7 +5,7 @@ import functools
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_int, as_number, compare_number
+from .answers import AnswerError, as_int, as_number, check_choice, check_number
 
 # Exercise 3's hand-labelled set: photo name -> human face boxes (x, y, width, height) drawn by
 # hand.
@@ -26,6 +26,40 @@ def _test_image(seed=7, shape=(17, 23)):
         .integers(0, 256, size=shape)
         .astype(np.float64)
     )
+
+
+class _CountingTable:
+    """An integral image that counts its look-ups: ii[r, c] is one; a slice, or the whole table, is more."""
+
+    def __init__(self, table):
+        self._table = np.asarray(table)
+        self.lookups = 0
+        self.bulk = False
+        self.shape = self._table.shape
+        self.ndim = self._table.ndim
+        self.dtype = self._table.dtype
+
+    def __getitem__(self, key):
+        if (
+            isinstance(key, tuple)
+            and len(key) == 2
+            and all(isinstance(k, (int, np.integer)) for k in key)
+        ):
+            self.lookups += 1
+            return self._table[key]
+        self.bulk = True
+        return self._table[key]
+
+    def __array__(self, dtype=None, copy=None):
+        self.bulk = True
+        return self._table if dtype is None else self._table.astype(dtype)
+
+    def __len__(self):
+        return len(self._table)
+
+    def __iter__(self):
+        self.bulk = True
+        return iter(self._table)
 
 
 @exercise("04.region_sum")
@@ -51,9 +85,10 @@ def _region_sum(answer):
     ]
     for r0, c0, r1, c1 in boxes:
         want = img[r0 : r1 + 1, c0 : c1 + 1].sum()
+        table = _CountingTable(ii)
         try:
             got = as_number(
-                answer(ii, r0, c0, r1, c1), "one number from region_sum"
+                answer(table, r0, c0, r1, c1), "one number from region_sum"
             )
         except AnswerError as exc:
             return f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) did not return a number: {exc}"
@@ -62,28 +97,34 @@ def _region_sum(answer):
         ) as exc:  # the student's own code failed: say where, not a traceback
             return f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) raised {type(exc).__name__}: {exc}"
         if np.isclose(got, want):
+            if table.bulk:
+                return (
+                    "the sum is right, but it reads a whole block of the table (a slice, or the table "
+                    "as an array); the point of an integral image is that single entries are enough"
+                )
+            if table.lookups > 4:
+                return f"the sum is right with {table.lookups} look-ups; four single entries are enough"
             continue
         skimage_style = (
             ii[r1, c1] - ii[r0 - 1, c1] - ii[r1, c0 - 1] + ii[r0 - 1, c0 - 1]
         )
         if np.isclose(got, skimage_style):
             return (
-                "off by one: in this table ii[r, c] is the sum of the rows ABOVE r and the columns LEFT of c; "
-                "the rectangle's bottom-right corner is at ii[r1 + 1, c1 + 1]"
+                "off by one: in this table ii[r, c] is the sum of the rows ABOVE r and the columns LEFT of c "
+                "(not including them); which entry covers the rectangle up to and including row r1 and column c1?"
             )
         if np.isclose(
             got, ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0]
         ):
-            return (
-                "the top-left block was subtracted twice: add ii[r0, c0] back"
-            )
+            return "the block above and left of the rectangle was subtracted twice: add it back once"
         if np.isclose(got, ii[r0 : r1 + 1, c0 : c1 + 1].sum()) or np.isclose(
             got, ii[r0 : r1 + 2, c0 : c1 + 2].sum()
         ):
-            return "that sums entries of the integral image; a rectangle sum needs only four of its entries"
+            return "that sums entries of the integral image; each entry already is a sum of pixels"
         return (
-            f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) gave {got:g}, the pixels sum to {want:g}: use "
-            "ii[r1 + 1, c1 + 1] - ii[r0, c1 + 1] - ii[r1 + 1, c0] + ii[r0, c0]"
+            f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) gave {got:g}, the pixels sum to {want:g}. Each entry of "
+            "the table is the sum of a block from the top-left corner: combine four such blocks so that only "
+            "the rectangle remains (§2 draws it for scikit-image's layout)"
         )
     return None
 
@@ -92,19 +133,32 @@ def _region_sum(answer):
 def _two_rect(answer):
     from ..data import load_face_patches
 
-    value = as_number(answer, "one number (the feature value)")
     face = load_face_patches(verbose=False)[0][0]
     left, right = face[6:10, 3:12].sum(), face[6:10, 12:21].sum()
-    hint = compare_number(value, float(right - left), decimals=3)
-    if hint is None:
-        return None
-    if compare_number(value, float(left - right), decimals=3) is None:
-        return "the sign is flipped: scikit-image takes the second rectangle (right) minus the first (left)"
-    if np.isclose(value, face[6:9, 12:20].sum() - face[6:9, 3:11].sum()):
-        return "the row and column ranges are inclusive: rows 6-9 are four rows (6, 7, 8, 9)"
-    if hint.startswith(("close", "right")):
-        return hint
-    return "right sum (rows 6-9, columns 12-20) minus left sum (rows 6-9, columns 3-11), both on X[0]"
+    return check_number(
+        answer,
+        float(right - left),
+        decimals=3,
+        what="one number (the feature value)",
+        slips=[
+            (
+                float(left - right),
+                "the sign is flipped: scikit-image takes the second rectangle (right) minus the first (left)",
+            ),
+            (
+                float(face[6:9, 12:20].sum() - face[6:9, 3:11].sum()),
+                "the row and column ranges are inclusive: rows 6-9 are four rows (6, 7, 8, 9)",
+            ),
+            (
+                float(right + left),
+                "a two-rectangle feature is a difference of the two sums, not their total",
+            ),
+        ],
+        otherwise=(
+            "a two-rectangle feature is one rectangle's pixel sum minus the other's, on X[0]; "
+            "§2's rect_sum gives a rectangle's sum (inclusive corners)"
+        ),
+    )
 
 
 def raw_hits(scale_factor=1.05, labelled=None):
@@ -166,10 +220,6 @@ def detection_errors(hits, labelled, k):
 @exercise("04.min_neighbors")
 def _min_neighbors(answer, scale_factor=1.05, labelled=None):
     k = as_int(answer, "a whole number (a value for minNeighbors)")
-    if isinstance(answer, (float, np.floating)):
-        raise AnswerError(
-            f"give a whole number (a value for minNeighbors) such as {k}, not the float {answer!r}"
-        )
     if not 1 <= k <= 20:
         return f"minNeighbors={k} is outside the range asked for: try 1 to 20"
     labelled = LABELLED_FACES if labelled is None else labelled
@@ -188,9 +238,33 @@ def _min_neighbors(answer, scale_factor=1.05, labelled=None):
     if k < want:
         return (
             f"with minNeighbors={k}: {missed} face(s) missed and {false} false box(es); "
-            "count both for every k from 1 to 20"
+            "a larger k drops groups with few members: count both errors for every k from 1 to 20"
         )
     return (
         f"with minNeighbors={k}: {missed} face(s) missed and {false} false box(es), more errors than the best "
         "value; count both for every k from 1 to 20"
+    )
+
+
+# Judge: counting faces in protest photos as a measure of crowd size.
+CROWD_OPTIONS = {
+    "A": "marches shot from the side are undercounted (profiles are missed)",
+    "B": "far-away faces below the smallest window are missed: big crowds shrink most",
+    "C": "recall may differ by skin tone and lighting, so by who protests",
+    "D": "the cascade is deterministic, so the counts are unbiased",
+}
+
+
+@exercise("04.crowd_bias")
+def _crowd_bias(answer):
+    return check_choice(
+        answer,
+        defensible={"A", "B", "C"},
+        hints={
+            "D": (
+                "deterministic means the same photo always gets the same count, not the right one: "
+                "a detector can miss the same kinds of faces every time (§5 and §8)"
+            ),
+        },
+        what="the letter(s) of the defensible answer(s)",
     )
