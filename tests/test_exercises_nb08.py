@@ -253,7 +253,7 @@ def test_face_validity():
     assert evaluate("08.face_validity", "b")[0] is True
     assert evaluate("08.face_validity", "(B)")[0] is True
     ok, msg = evaluate("08.face_validity", "a")
-    assert ok is False and "between the groups" in msg
+    assert ok is False and "differ *between* the groups" in msg
     ok, msg = evaluate("08.face_validity", "c")
     assert ok is False and "one group's faces" in msg
 

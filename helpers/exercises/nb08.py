@@ -6,7 +6,7 @@ from functools import cache
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_number, compare_number
+from .answers import AnswerError, as_array, as_number, as_text
 
 
 @cache
