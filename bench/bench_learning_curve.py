@@ -34,18 +34,27 @@ def main(argv):
     held = np.arange(len(X) - N_HELD, len(X))
     pool = np.random.default_rng(0).permutation(len(X) - N_HELD)
     t0 = time.perf_counter()
-    F_held, _ = extract_features(X[held] / 255.0, kinds=("hist", "glcm", "hog"))
-    F_pool, _ = extract_features(X[pool[:max_n]] / 255.0, kinds=("hist", "glcm", "hog"))
+    F_held, _ = extract_features(
+        X[held] / 255.0, kinds=("hist", "glcm", "hog")
+    )
+    F_pool, _ = extract_features(
+        X[pool[:max_n]] / 255.0, kinds=("hist", "glcm", "hog")
+    )
     t_feat = time.perf_counter() - t0
     rows = []
     for n in [s for s in SIZES if s <= max_n]:
         t0 = time.perf_counter()
-        model = make_pipeline(StandardScaler(), SVC()).fit(F_pool[:n], y[pool[:n]])
+        model = make_pipeline(StandardScaler(), SVC()).fit(
+            F_pool[:n], y[pool[:n]]
+        )
         t_fit = time.perf_counter() - t0
         acc = model.score(F_held, y[held])
         half = 1.96 * np.sqrt(acc * (1 - acc) / N_HELD)
         rows.append((n, acc, half, t_fit))
-        print(f"n={n}: accuracy {acc:.3f} +/- {half:.3f} (fit {t_fit:.0f} s)", flush=True)
+        print(
+            f"n={n}: accuracy {acc:.3f} +/- {half:.3f} (fit {t_fit:.0f} s)",
+            flush=True,
+        )
     lines = [
         "# Learning curve: notebook 05's SVM on hist + GLCM + HOG features vs training-set size",
         "",

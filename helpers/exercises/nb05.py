@@ -106,7 +106,10 @@ def _recall_by_hand(answer):
             "way round: of the images that *are* k, the share found. Which axis of the matrix holds the truth?"
         )
     if np.allclose(answer, np.diag(cm)):
-        return "those are counts of correct images; recall is a share: compare them with how many images of each digit there are"
+        return (
+            "those are counts of correct images; recall is a share: compare them with how many "
+            "images of each digit there are"
+        )
     if np.allclose(answer, recall, atol=5e-3):
         return "close: round to 2 or more decimals (rounded, not cut off), or give the full values"
     return (
@@ -126,9 +129,7 @@ def count_ratio(truth, pred, label=SHIRT) -> float:
 
 @exercise("05.shirt_count")
 def _shirt_count(answer, truth=None, pred=None):
-    value = as_number(
-        answer, "one number: predicted shirts / true shirts"
-    )
+    value = as_number(answer, "one number: predicted shirts / true shirts")
     if truth is None or pred is None:
         raise AnswerError(
             "run the cell as given: check(..., truth=y_train, pred=oof_pred) passes the "
@@ -233,9 +234,7 @@ def _paired_folds(answer):
             "the differences must come from the same folds for both models: score both with one "
             "StratifiedKFold object (the one the prompt gives) and subtract fold by fold"
         )
-    verdict = as_text(
-        verdict_answer, what="the verdict", choices=VERDICTS
-    )
+    verdict = as_text(verdict_answer, what="the verdict", choices=VERDICTS)
     right = paired_verdict(want)
     if verdict == right:
         return None

@@ -1,10 +1,10 @@
 """Checks for 06_cnn_building_blocks (a feature map predicted by hand, ReLU and pooling by hand, the
-weights of a layer, the lecture's county network, and what its fit can and cannot support)."""
+weights of a layer, and what the lecture's county network's fit can and cannot support)."""
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_int, as_number, as_text, compare_number
+from .answers import AnswerError, as_array, as_int, as_text
 
 EDGE_KERNEL = np.array(
     [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float
@@ -20,17 +20,6 @@ POOL_MAP = np.array(
     ],
     dtype=float,
 )
-
-NEW_COUNTY = np.array(
-    [1, 80, 25, 300]
-)  # intercept, white %, college %, income (hundreds USD)
-
-
-def _slide():
-    """The lecture's weights (Webb Williams et al. 2020 via the slides) from data/slide_worked_example.json."""
-    from ..data import load_slide_worked_example
-
-    return load_slide_worked_example(verbose=False)
 
 
 def toy_image() -> np.ndarray:
@@ -58,13 +47,17 @@ def relu_max_pool(feature_map) -> np.ndarray:
 
 @exercise("06.toy_horizontal")
 def _toy_horizontal(answer):
-    if isinstance(answer, (int, float, np.number)) and not isinstance(answer, bool):
+    if isinstance(answer, (int, float, np.number)) and not isinstance(
+        answer, bool
+    ):
         return (
             "give the whole map, one number per window position: how many positions does a "
             "3x3 window have on a 6x6 image without padding?"
         )
     arr = as_array(answer, what="the feature map as an array")
-    want = _valid(toy_image(), EDGE_KERNEL.T)  # all zeros: no change from top to bottom
+    want = _valid(
+        toy_image(), EDGE_KERNEL.T
+    )  # all zeros: no change from top to bottom
     if arr.shape != want.shape:
         return f"a 3x3 window on a 6x6 image without padding fits in {want.shape} positions, got shape {arr.shape}"
     if np.allclose(arr, want):
@@ -96,7 +89,9 @@ def _relu_pool(answer):
     blocks = POOL_MAP.reshape(2, 2, 2, 2)
     if np.allclose(arr, blocks.max(axis=(1, 3))):
         return "one block has only negative values: what does ReLU make of them before the max is taken?"
-    if np.allclose(arr, np.maximum(POOL_MAP, 0).reshape(2, 2, 2, 2).mean(axis=(1, 3))):
+    if np.allclose(
+        arr, np.maximum(POOL_MAP, 0).reshape(2, 2, 2, 2).mean(axis=(1, 3))
+    ):
         return "that is average pooling; max pooling keeps one value of each block"
     if np.allclose(arr, np.abs(POOL_MAP).reshape(2, 2, 2, 2).max(axis=(1, 3))):
         return "ReLU does not flip signs: a negative response becomes 0, not its absolute value"
@@ -128,63 +123,7 @@ def _layer_weights(answer):
     )
 
 
-# --- Exercise 4 (apply): the lecture's network on a new county -------------------------------
-
-
-def forward(x, b2=None, relu=True, sigmoid=True):
-    """The slide's network on one row x; b2=None: the filter with its fourth digit restored (B2_restored)."""
-    slide = _slide()
-    b2 = slide["B2_restored"] if b2 is None else np.asarray(b2, dtype=float)
-    z0 = np.asarray(x, dtype=float) @ slide["B1"]
-    z1 = np.maximum(z0, 0) if relu else z0
-    k = np.array([b2 @ z1[0:2], b2 @ z1[1:3]])
-    y0 = np.r_[1.0, k] @ slide["B3"]
-    return float(1 / (1 + np.exp(-y0))) if sigmoid else float(y0)
-
-
-@exercise("06.new_county")
-def _new_county(answer):
-    if np.size(answer) > 1 and not isinstance(answer, (str, bytes)):
-        raise AnswerError(
-            f"give one number (the predicted share), got {np.size(answer)} values"
-        )
-    answer = as_number(answer, "one number (the predicted share, a float)")
-    want = forward(NEW_COUNTY)
-    verdict = compare_number(answer, want, decimals=3)
-    if verdict is None or verdict.startswith("right"):
-        return verdict
-    printed = _slide()["B2"]
-    for wrong, hint in [
-        (
-            forward(NEW_COUNTY, sigmoid=False),
-            "that is Y0, before the last step; the lecture's network ends with the sigmoid, which turns it into a share",
-        ),
-        (
-            forward(NEW_COUNTY, b2=printed),
-            "you used the filter as printed (0.186); §7 showed which value the slide's own K implies: use B2",
-        ),
-        (
-            forward(NEW_COUNTY, b2=_slide()["B2_restored"][::-1]),
-            "you flipped the filter; a CNN slides it unflipped (cross-correlation, §2)",
-        ),
-        (
-            forward(NEW_COUNTY, relu=False),
-            "apply ReLU to Z0 before the filter",
-        ),
-    ]:
-        if abs(answer - wrong) < 1e-6:
-            return hint
-    if not 0 < answer < 1:
-        return "a share lies between 0 and 1: did you end with the sigmoid?"
-    if verdict.startswith("close"):
-        return verdict
-    return (
-        "run the five steps of §7 on one row instead of seven: the row starts with the 1 for the "
-        "intercept, then white %, college %, income; compare with the end-to-end cell"
-    )
-
-
-# --- Exercise 5 (judge): what the county network's fit supports ------------------------------
+# --- Exercise 4 (judge): what the county network's fit supports ------------------------------
 
 IMPUTE_CHOICES = ("a", "b", "c")
 

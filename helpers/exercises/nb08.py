@@ -104,7 +104,7 @@ def _unlikely_rule(answer):
         raise AnswerError(
             f"give the function itself (drop_unlikely, without brackets), got {type(answer).__name__}"
         )
-    coarse_of = dict(zip(_table()["name"], _table()["coarse"]))
+    coarse_of = dict(zip(_table()["name"], _table()["coarse"], strict=True))
     for case, hint in _RULE_CASES:
         want = [n for n, _ in drop_animals_after_food(case, coarse_of)]
         try:
@@ -231,10 +231,14 @@ def _living(answer, proba=None, coarse=None):
     if np.allclose(arr, 1 - want, atol=1e-4):
         return "that is the probability of *not* living; the question asks for living"
     animal_only = proba[:, coarse == "animal"].sum(axis=1)
-    if np.allclose(arr, animal_only, atol=1e-4) and not np.allclose(animal_only, want, atol=1e-4):
+    if np.allclose(arr, animal_only, atol=1e-4) and not np.allclose(
+        animal_only, want, atol=1e-4
+    ):
         return "animals are not the only living things in the coarse table: which other coarse tags are alive?"
     top1 = proba.max(axis=1)
-    if np.allclose(arr, top1, atol=1e-4) and not np.allclose(top1, want, atol=1e-4):
+    if np.allclose(arr, top1, atol=1e-4) and not np.allclose(
+        top1, want, atol=1e-4
+    ):
         return (
             "that is each photo's top-1 probability; a roll-up adds up *every* class of the group, "
             "however small each one is"
