@@ -386,6 +386,7 @@ SLIDE_MATRICES = (
     "vote_share",
     "B1",
     "B2",
+    "B2_restored",
     "B3",
     "Z0",
     "Z1",
@@ -397,7 +398,8 @@ SLIDE_MATRICES = (
 
 def load_slide_worked_example(verbose: bool = True) -> dict:
     """The lecture's worked example as printed on the slides -> {name: float array} for X, vote_share, B1, B2
-    (the filter as printed, [-0.5090, 0.186]), B3, Z0, Z1, K, Y0, Y1; plus "counties" (list of names)."""
+    (the filter as printed, [-0.5090, 0.186]), B2_restored (its fourth digit restored from the slide's K,
+    [-0.5090, 0.1865]), B3, Z0, Z1, K, Y0, Y1; plus "counties" (list of names)."""
     import json
 
     path = DATA_DIR / "slide_worked_example.json"

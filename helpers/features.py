@@ -548,24 +548,30 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         kinds=("hist", "glcm", "hog"),
         hist_bins=32,
         glcm_levels=8,
+        glcm_distances=(1,),
         hog_orientations=9,
         hog_pixels_per_cell=(7, 7),
         hog_cells_per_block=(2, 2),
+        hog_block_norm="L2-Hys",
     ):
         self.kinds = kinds
         self.hist_bins = hist_bins
         self.glcm_levels = glcm_levels
+        self.glcm_distances = glcm_distances
         self.hog_orientations = hog_orientations
         self.hog_pixels_per_cell = hog_pixels_per_cell
         self.hog_cells_per_block = hog_cells_per_block
+        self.hog_block_norm = hog_block_norm
 
     def _options(self):
         return dict(
             hist_bins=self.hist_bins,
             glcm_levels=self.glcm_levels,
+            glcm_distances=self.glcm_distances,
             hog_orientations=self.hog_orientations,
             hog_pixels_per_cell=self.hog_pixels_per_cell,
             hog_cells_per_block=self.hog_cells_per_block,
+            hog_block_norm=self.hog_block_norm,
         )
 
     def fit(self, images, y=None):

@@ -1,30 +1,31 @@
-"""Exercise checks of 05_classical_pipeline: right answers pass, typical mistakes get their specific hint."""
+"""Exercise checks of 05_classical_pipeline: right answers pass in two forms, typical mistakes get their hint."""
 
 import numpy as np
 import pytest
 
 from helpers.exercises import evaluate as _evaluate
-from helpers.exercises.nb05 import _digits, _digits_confusion, _digits_split
+from helpers.exercises.nb05 import (
+    SHIRT,
+    count_ratio,
+    digits_confusion,
+    paired_fold_scores,
+    paired_verdict,
+    recall_per_class,
+)
 
 
-def evaluate(exercise_id, answer):
+def evaluate(exercise_id, answer, **context):
     """Strict: a checker that crashes fails the test instead of turning the crash into a hint."""
-    return _evaluate(exercise_id, answer, strict=True)
+    return _evaluate(exercise_id, answer, strict=True, **context)
+
+
+def hint(exercise_id, answer, **context):
+    ok, message = evaluate(exercise_id, answer, **context)
+    assert ok is False, f"{exercise_id} accepted a wrong answer {answer!r}"
+    return message
 
 
 def test_hog_length():
-    assert evaluate("05.hog_length", 1296) == (
-        True,
-        "Exercise 05.hog_length: correct!",
-    )
-    assert evaluate("05.hog_length", np.int64(1296))[0] is True
-    assert "counts each cell once" in evaluate("05.hog_length", 441)[1]
-    assert "blocks overlap" in evaluate("05.hog_length", 324)[1]
-    assert "number of pixels" in evaluate("05.hog_length", 784)[1]
-    assert "give one number" in evaluate("05.hog_length", [1, 2])[1]
-
-
-def test_hog_length_matches_the_extractor():
     from helpers.features import extract_features
 
     X, _ = extract_features(
@@ -32,57 +33,119 @@ def test_hog_length_matches_the_extractor():
         kinds=("hog",),
         hog_pixels_per_cell=(4, 4),
     )
-    assert evaluate("05.hog_length", X.shape[1])[0] is True
+    right = X.shape[1]
+    assert right == 1296
+    assert evaluate("05.hog_length", right) == (
+        True,
+        "Exercise 05.hog_length: correct!",
+    )
+    assert evaluate("05.hog_length", np.int64(right))[0] is True
+    assert evaluate("05.hog_length", 1296.0)[0] is True
+    assert "counts each cell once" in hint("05.hog_length", 441)
+    assert "blocks overlap" in hint("05.hog_length", 324)
+    assert "number of pixels" in hint("05.hog_length", 784)
+    assert "give a whole number" in hint("05.hog_length", [1, 2])
+
+
+def test_hog_length_hints_never_print_the_formula():
+    message = hint("05.hog_length", 1000)
+    assert "three steps" in message
+    assert "1296" not in message and "cells - 2 + 1" not in message
 
 
 def test_recall_by_hand():
-    cm = _digits_confusion()
+    cm = digits_confusion()
     assert (
         cm.shape == (10, 10) and np.trace(cm) / cm.sum() > 0.97
     )  # the anchor: 0.97-0.99
-    recall = np.diag(cm) / cm.sum(axis=1)
+    recall = recall_per_class(cm)
+    assert np.allclose(recall, [cm[k, k] / cm[k].sum() for k in range(10)])
     assert evaluate("05.recall_by_hand", recall)[0] is True
     assert evaluate("05.recall_by_hand", list(recall))[0] is True
-    assert (
-        "that is precision"
-        in evaluate("05.recall_by_hand", np.diag(cm) / cm.sum(axis=0))[1]
+    # typed as a notebook prints it: rounded to 2 decimals, float32
+    assert evaluate("05.recall_by_hand", np.round(recall, 2).tolist())[0]
+    assert evaluate("05.recall_by_hand", recall.astype(np.float32))[0]
+    precision = np.diag(cm) / cm.sum(axis=0)
+    assert not np.allclose(precision, recall)
+    message = hint("05.recall_by_hand", precision)
+    assert "that is precision" in message
+    assert "np.diag" not in message and "sum(axis" not in message
+    assert "percentages" in hint("05.recall_by_hand", recall * 100)
+    assert "counts of correct" in hint("05.recall_by_hand", np.diag(cm))
+    assert "shape (10,)" in hint("05.recall_by_hand", cm)
+    for wrong in (np.full(10, 0.5), np.round(recall, 1)):
+        message = hint("05.recall_by_hand", wrong)
+        assert "np.diag" not in message and "axis=1" not in message
+
+
+def shirt_case():
+    """30 true shirts: the model finds 12 of them and calls 8 other images shirts (ratio 20/30)."""
+    truth = np.r_[np.full(30, SHIRT), np.zeros(70, int)]
+    pred = truth.copy()
+    pred[12:30] = 0  # 18 shirts missed
+    pred[30:38] = SHIRT  # 8 false shirts
+    return truth, pred
+
+
+def test_shirt_count():
+    truth, pred = shirt_case()
+    ctx = dict(truth=truth, pred=pred)
+    right = count_ratio(truth, pred)
+    assert right == pytest.approx(20 / 30)
+    assert evaluate("05.shirt_count", right, **ctx)[0] is True
+    assert evaluate("05.shirt_count", np.float32(round(right, 2)), **ctx)[0]
+    # the ratio of the rounded recall and precision, as the report prints them
+    recall, precision = 12 / 30, 12 / 20
+    from_report = round(recall, 2) / round(precision, 2)
+    assert evaluate("05.shirt_count", from_report, **ctx)[0] is True
+    assert "other way round" in hint("05.shirt_count", 30 / 20, **ctx)
+    assert "recall alone" in hint("05.shirt_count", recall, **ctx)
+    assert "precision alone" in hint("05.shirt_count", precision, **ctx)
+    message = hint("05.shirt_count", 0.2, **ctx)
+    assert "right calls" in message and "recall /" not in message
+    assert "truth=y_train" in hint("05.shirt_count", right)
+
+
+def test_paired_folds_reference():
+    forest, svm = paired_fold_scores()
+    assert forest.shape == svm.shape == (5,)
+    assert 0.95 < forest.mean() < svm.mean() < 1  # the digits anchor
+    assert paired_verdict([0.01, 0.012, 0.009, 0.011, 0.01]) == "forest"
+    assert paired_verdict([-0.01, -0.012, -0.009, -0.011, -0.01]) == "svm"
+    assert paired_verdict([0.02, -0.02, 0.01, -0.01, 0.0]) == "tie"
+
+
+def test_paired_folds():
+    forest, svm = paired_fold_scores()
+    diffs = forest - svm
+    verdict = paired_verdict(diffs)
+    assert evaluate("05.paired_folds", (diffs, verdict))[0] is True
+    assert evaluate(
+        "05.paired_folds", [np.round(diffs, 3).tolist(), verdict.upper()]
+    )[0]
+    assert "opposite sign" in hint("05.paired_folds", (-diffs, verdict))
+    assert "one number hides" in hint(
+        "05.paired_folds", (diffs.mean(), verdict)
     )
-    assert "percentages" in evaluate("05.recall_by_hand", recall * 100)[1]
-    assert "correct counts" in evaluate("05.recall_by_hand", np.diag(cm))[1]
-    assert "shape (10,)" in evaluate("05.recall_by_hand", cm)[1]
-
-
-def test_forest_cv():
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.model_selection import cross_val_score
-
-    X_tr, _, y_tr, _ = (
-        _digits_split()
-    )  # like for like: the training part, as the SVM's CV score in the notebook
-    scores = cross_val_score(
-        RandomForestClassifier(n_estimators=50, random_state=0),
-        X_tr,
-        y_tr,
-        cv=5,
+    assert "same folds" in hint("05.paired_folds", (diffs + 0.02, verdict))
+    # on the digits every fold favours the SVM, by more than 2 standard errors
+    assert (diffs < 0).all() and verdict == "svm"
+    assert "check the sign" in hint("05.paired_folds", (diffs, "forest"))
+    assert "2 standard errors" in hint("05.paired_folds", (diffs, "tie"))
+    assert "one of 'svm', 'forest', 'tie'" in hint(
+        "05.paired_folds", (diffs, "the svm")
     )
-    assert evaluate("05.forest_cv", scores.mean())[0] is True
-    assert (
-        evaluate("05.forest_cv", round(float(scores.mean()), 3))[0] is True
-    )  # typed as printed
-    X, y = _digits()
-    everything = cross_val_score(
-        RandomForestClassifier(n_estimators=50, random_state=0), X, y, cv=5
-    ).mean()
-    if abs(everything - scores.mean()) > 1e-3:
-        assert "test part included" in evaluate("05.forest_cv", everything)[1]
-    assert "one per fold" in evaluate("05.forest_cv", scores)[1]
-    assert "percentage" in evaluate("05.forest_cv", scores.mean() * 100)[1]
-    assert "std" in evaluate("05.forest_cv", scores.std())[1]
-    assert "check the model" in evaluate("05.forest_cv", 0.5)[1]
+    assert "(fold_differences, verdict)" in hint("05.paired_folds", diffs)
 
 
 @pytest.mark.parametrize(
-    "exercise_id", ["05.hog_length", "05.recall_by_hand", "05.forest_cv"]
+    "exercise_id",
+    [
+        "05.hog_length",
+        "05.recall_by_hand",
+        "05.shirt_count",
+        "05.paired_folds",
+    ],
 )
 def test_junk_answers_get_a_hint(exercise_id):
     for junk in ("a string", 42, np.zeros((2, 2)), object()):

@@ -212,3 +212,33 @@ def test_image_features_step_in_a_pipeline(fashion, tmp_path):
         step.transform(np.zeros((2, 32, 32), np.uint8))
     with pytest.raises(ValueError, match="not fitted yet"):
         ImageFeatures().transform(fashion[:2])
+
+
+def test_image_features_passes_every_setting_through(fashion):
+    """The notebook hands one settings dict to extract_features and to ImageFeatures: both must honour it."""
+    from helpers.features import ImageFeatures
+
+    settings = dict(
+        hist_bins=16,
+        glcm_levels=4,
+        glcm_distances=(1, 2),
+        hog_orientations=6,
+        hog_pixels_per_cell=(7, 7),
+        hog_cells_per_block=(2, 2),
+        hog_block_norm="L1",
+    )
+    step = ImageFeatures(kinds=("hist", "glcm", "hog"), **settings)
+    got = step.fit(fashion[:5]).transform(fashion[:5])
+    want, names = extract_features(
+        fashion[:5], kinds=("hist", "glcm", "hog"), **settings
+    )
+    assert np.array_equal(got, want)
+    assert sum(n.startswith("glcm_") for n in names) == 6 * 2 * 4
+    assert step.get_params()["hog_block_norm"] == "L1"
+    default = ImageFeatures(kinds=("hog",)).fit(fashion[:5])
+    assert not np.allclose(
+        default.transform(fashion[:5]),
+        ImageFeatures(kinds=("hog",), hog_block_norm="L1")
+        .fit(fashion[:5])
+        .transform(fashion[:5]),
+    )

@@ -1,11 +1,16 @@
-"""Checks for 05_classical_pipeline (HOG layout, recall from a confusion matrix, cross-validation on the digits)."""
+"""Checks for 05_classical_pipeline (HOG layout, recall from a confusion matrix, a count built on a
+classifier, a paired comparison of two models on the same folds)."""
 
 from functools import lru_cache
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_number
+from .answers import AnswerError, as_array, as_int, as_number, as_text
+
+SHIRT = 6  # Fashion-MNIST's class index of "Shirt"
+PAIRED_FOLDS = dict(n_splits=5, shuffle=True, random_state=0)
+VERDICTS = ("svm", "forest", "tie")
 
 
 def _digits():
@@ -15,34 +20,34 @@ def _digits():
     return images.reshape(len(images), -1) / 16.0, y
 
 
-def _number(answer):
-    """A plain number from the answer, or a hint string when it is not one number."""
-    try:
-        return as_number(answer), None
-    except AnswerError as err:
-        return None, str(err)
+# --- Exercise 1 (predict): the length of a HOG vector ---------------------------------------
 
 
 @exercise("05.hog_length")
 def _hog_length(answer):
-    value, hint = _number(answer)
-    if hint:
-        return hint
+    value = as_int(answer, "a whole number (how many HOG numbers)")
     cells = 28 // 4
     blocks = cells - 2 + 1
     want = blocks * blocks * 2 * 2 * 9
+    if value == want:
+        return None
     if value == cells * cells * 9:
         return (
-            f"{int(value)} counts each cell once; HOG normalises overlapping blocks of 2x2 cells, "
+            f"{value} counts each cell once; HOG normalises overlapping blocks of 2x2 cells, "
             f"and every block keeps its own copy of its 4 cells' histograms"
         )
     if value == (cells // 2) ** 2 * 2 * 2 * 9:
-        return "blocks overlap: a 2x2 block slides one cell at a time, so there are (cells - 2 + 1) per side"
+        return "blocks overlap: a 2x2 block slides one cell at a time, so count the positions where it fits"
     if value == 28 * 28:
-        return "that is the number of pixels; HOG counts blocks x cells per block x orientations"
-    if value != want:
-        return "cells per side = 28 // 4; blocks per side = cells - 2 + 1; numbers = blocks² x (2 x 2 cells) x 9 orientations"
-    return None
+        return "that is the number of pixels; HOG counts histograms of edge directions, block by block"
+    return (
+        "count in three steps: cells per side of the image, then positions of a 2x2 block per side, "
+        "then numbers per block (4 cells, each a histogram of 9 orientations); §2's table shows the "
+        "7x7-cell case"
+    )
+
+
+# --- Exercise 2 (apply): recall from a confusion matrix --------------------------------------
 
 
 def _digits_split():
@@ -54,12 +59,29 @@ def _digits_split():
 
 
 @lru_cache(maxsize=1)
-def _digits_confusion():
+def digits_confusion():
+    """The notebook's `digits_cm`: RBF SVM on the digits' training part, confusion matrix on its test part."""
     from sklearn.metrics import confusion_matrix
     from sklearn.svm import SVC
 
     X_tr, X_te, y_tr, y_te = _digits_split()
     return confusion_matrix(y_te, SVC().fit(X_tr, y_tr).predict(X_te))
+
+
+def recall_per_class(cm) -> np.ndarray:
+    """The reference: recall of each class = correct (diagonal) / true images of that class (row sums)."""
+    cm = np.asarray(cm, dtype=float)
+    return np.diag(cm) / cm.sum(axis=1)
+
+
+def _same_as_rounded(answer, want, min_decimals=2) -> bool:
+    """answer equals want, or want rounded to some number of decimals (at least min_decimals)."""
+    if np.allclose(answer, want, rtol=0, atol=1e-6):
+        return True
+    return any(
+        np.allclose(answer, np.round(want, d), rtol=0, atol=1e-9)
+        for d in range(min_decimals, 7)
+    )
 
 
 @exercise("05.recall_by_hand")
@@ -69,71 +91,158 @@ def _recall_by_hand(answer):
     )
     if answer.shape != (10,):
         return f"expected an array of shape (10,), one recall per digit, got shape {answer.shape}"
-    cm = _digits_confusion()
-    recall = np.diag(cm) / cm.sum(axis=1)
+    cm = digits_confusion()
+    recall = recall_per_class(cm)
     precision = np.diag(cm) / cm.sum(axis=0)
-    if np.allclose(answer, recall * 100):
+    if _same_as_rounded(answer, recall):
+        return None
+    if _same_as_rounded(answer, recall * 100, min_decimals=0):
         return "those are percentages; give fractions between 0 and 1"
-    if np.allclose(answer, precision) and not np.allclose(precision, recall):
-        return "that is precision (divided by column sums = predicted counts); recall divides by row sums = true counts"
+    if np.allclose(answer, precision, atol=5e-3) and not np.allclose(
+        precision, recall
+    ):
+        return (
+            "that is precision: of the images *called* k, the share that are k. Recall asks the other "
+            "way round: of the images that *are* k, the share found. Which axis of the matrix holds the truth?"
+        )
     if np.allclose(answer, np.diag(cm)):
-        return "those are the correct counts; divide each by the number of true images of that digit (row sum)"
-    if not np.allclose(answer, recall):
-        return "recall of digit k = correct k (the diagonal) / all true k (the row sum): np.diag(cm) / cm.sum(axis=1)"
-    return None
+        return (
+            "those are counts of correct images; recall is a share: compare them with how many "
+            "images of each digit there are"
+        )
+    if np.allclose(answer, recall, atol=5e-3):
+        return "close: round to 2 or more decimals (rounded, not cut off), or give the full values"
+    return (
+        "recall of a digit: of the images that truly show it, the share the model labelled right. "
+        "The confusion matrix's rows are the true digits, its diagonal the right labels."
+    )
+
+
+# --- Exercise 3 (judge): a count built on a classifier ---------------------------------------
+
+
+def count_ratio(truth, pred, label=SHIRT) -> float:
+    """The reference: images predicted as `label` / images that are `label` (the count's bias factor)."""
+    truth, pred = np.asarray(truth), np.asarray(pred)
+    return float((pred == label).sum() / (truth == label).sum())
+
+
+@exercise("05.shirt_count")
+def _shirt_count(answer, truth=None, pred=None):
+    value = as_number(answer, "one number: predicted shirts / true shirts")
+    if truth is None or pred is None:
+        raise AnswerError(
+            "run the cell as given: check(..., truth=y_train, pred=oof_pred) passes the "
+            "out-of-fold predictions to the checker"
+        )
+    truth, pred = np.asarray(truth), np.asarray(pred)
+    if truth.shape != pred.shape:
+        raise AnswerError(
+            f"truth and pred must have the same length, got {truth.shape} and {pred.shape}"
+        )
+    want = count_ratio(truth, pred)
+    hits = ((pred == SHIRT) & (truth == SHIRT)).sum()
+    precision = hits / max((pred == SHIRT).sum(), 1)
+    recall = hits / max((truth == SHIRT).sum(), 1)
+    # the printed report rounds precision and recall to 2 decimals: their ratio counts as right too
+    from_printed = round(recall, 2) / round(precision, 2)
+    if abs(value - want) <= 0.01 or abs(value - from_printed) <= 0.01:
+        return None
+    if abs(value * want - 1) <= 0.02 or abs(value * from_printed - 1) <= 0.02:
+        return (
+            "that is the factor the other way round: true shirts per predicted shirt. The question is "
+            "how many the model counts for each shirt that is there"
+        )
+    if abs(value - recall) <= 0.01:
+        return (
+            "recall alone counts only the shirts found; the model's count also includes images it "
+            "wrongly calls shirts. Which of the report's two numbers adds those?"
+        )
+    if abs(value - precision) <= 0.01:
+        return (
+            "precision alone says how many of the counted are shirts; the count also misses shirts. "
+            "Think of the count as (right calls + false calls) and the truth as (right calls + misses)"
+        )
+    if value > 1:
+        return (
+            "is the count too high? Compare the Shirt row of the report: does the model call more "
+            "images 'Shirt' than there are shirts, or fewer?"
+        )
+    return (
+        "write both counts in terms of the right calls (shirts called Shirt): what share of the counted "
+        "images are right calls, and what share of the real shirts? The Shirt row of the report has both"
+    )
+
+
+# --- Exercise 4 (judge): a paired comparison on the same folds -------------------------------
 
 
 @lru_cache(maxsize=1)
-def _forest_scores():
+def paired_fold_scores():
+    """The reference: (forest scores, SVM scores) on the same 5 shuffled folds of the digits' training part."""
     from sklearn.ensemble import RandomForestClassifier
-    from sklearn.model_selection import cross_val_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.svm import SVC
 
     X_tr, _, y_tr, _ = _digits_split()
-    return cross_val_score(
+    folds = StratifiedKFold(**PAIRED_FOLDS)
+    forest = cross_val_score(
         RandomForestClassifier(n_estimators=50, random_state=0),
         X_tr,
         y_tr,
-        cv=5,
+        cv=folds,
     )
+    svm = cross_val_score(SVC(), X_tr, y_tr, cv=folds)
+    return forest, svm
 
 
-@lru_cache(maxsize=1)
-def _forest_scores_all_digits():
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.model_selection import cross_val_score
+def paired_verdict(differences) -> str:
+    """The reference decision: 'tie' unless the mean paired difference is over 2 standard errors from 0."""
+    d = np.asarray(differences, dtype=float)
+    se = d.std(ddof=1) / np.sqrt(len(d))
+    if abs(d.mean()) <= 2 * se:
+        return "tie"
+    return "forest" if d.mean() > 0 else "svm"
 
-    X, y = _digits()
-    return cross_val_score(
-        RandomForestClassifier(n_estimators=50, random_state=0), X, y, cv=5
+
+@exercise("05.paired_folds")
+def _paired_folds(answer):
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise AnswerError(
+            "give two things, as the cell does: (fold_differences, verdict)"
+        )
+    diffs_answer, verdict_answer = answer
+    if np.ndim(diffs_answer) == 0 and not isinstance(diffs_answer, str):
+        return (
+            "one number hides the pairing: give the 5 differences, one per fold, so you can "
+            "see whether they agree in sign"
+        )
+    diffs = as_array(
+        diffs_answer,
+        what="fold_differences: 5 numbers, forest minus SVM per fold",
     )
-
-
-@exercise("05.forest_cv")
-def _forest_cv(answer):
-    if (
-        isinstance(answer, (list, tuple, np.ndarray))
-        and np.size(answer) > 1
-        and np.asarray(answer).ndim == 1
-    ):
-        return f"you gave {np.size(answer)} numbers (one per fold?); give their mean with .mean()"
-    value, hint = _number(answer)
-    if hint:
-        return hint
-    scores = _forest_scores()
-    if value > 1:
+    forest, svm = paired_fold_scores()
+    want = forest - svm
+    if diffs.shape != want.shape:
+        return f"expected 5 differences, one per fold, got shape {diffs.shape}"
+    if not _same_as_rounded(diffs, want, min_decimals=3):
+        if _same_as_rounded(diffs, -want, min_decimals=3):
+            return "your differences have the opposite sign: give forest minus SVM"
+        if np.allclose(diffs, want, atol=1e-3):
+            return "close: round to 3 or more decimals (rounded, not cut off), or give the full values"
         return (
-            "give the accuracy as a fraction between 0 and 1, not a percentage"
+            "the differences must come from the same folds for both models: score both with one "
+            "StratifiedKFold object (the one the prompt gives) and subtract fold by fold"
         )
-    if np.isclose(value, scores.std(), atol=1e-6):
-        return "that is the spread across folds (std); give the mean"
-    if not np.isclose(value, scores.mean(), atol=1e-3):
-        if np.isclose(value, _forest_scores_all_digits().mean(), atol=1e-3):
-            return (
-                "that is the CV mean on all digits, test part included; use the training part "
-                "(digits_train_X, digits_train_y), like the SVM's CV score you compare it with"
-            )
+    verdict = as_text(verdict_answer, what="the verdict", choices=VERDICTS)
+    right = paired_verdict(want)
+    if verdict == right:
+        return None
+    if verdict == "tie":
         return (
-            "cross_val_score(RandomForestClassifier(n_estimators=50, random_state=0), digits_train_X, "
-            "digits_train_y, cv=5).mean(): check the model, its settings, the data and cv=5"
+            "look at the signs and sizes of the 5 differences and at their mean compared with its "
+            "standard error (sd / sqrt(5)): is the mean more than 2 standard errors from 0?"
         )
-    return None
+    if right == "tie":
+        return "the mean difference is within 2 standard errors of 0: the folds do not agree enough to name a winner"
+    return "check the sign: the differences are forest minus SVM, so a negative mean favours the SVM"

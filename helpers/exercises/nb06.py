@@ -1,33 +1,32 @@
-"""Checks for 06_cnn_building_blocks (the cameraman photo, the lecture's county network)."""
+"""Checks for 06_cnn_building_blocks (a feature map predicted by hand, ReLU and pooling by hand, the
+weights of a layer, and what the lecture's county network's fit can and cannot support)."""
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_int, as_number, compare_number
+from .answers import AnswerError, as_array, as_int, as_text
 
 EDGE_KERNEL = np.array(
     [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float
 )  # Sobel x, as in the notebook
 
+# Exercise 2's map: a 4x4 feature map before ReLU and 2x2 max pooling (one block all negative)
+POOL_MAP = np.array(
+    [
+        [-3, 1, -4, -2],
+        [4, -1, -1, -5],
+        [0, -2, 6, 1],
+        [-6, 2, 3, -1],
+    ],
+    dtype=float,
+)
 
-def _slide():
-    """The lecture's weights (Webb Williams et al. 2020 via the slides) from data/slide_worked_example.json."""
-    from ..data import load_slide_worked_example
 
-    return load_slide_worked_example(verbose=False)
-
-
-NEW_COUNTY = np.array(
-    [1, 80, 25, 300]
-)  # intercept, white %, college %, income (hundreds USD)
-
-
-def _gray():
-    """The notebook's input: cameraman averaged over 4×4 blocks -> float (128, 128) in [0, 1]."""
-    from ..data import load_photo
-
-    camera = load_photo("camera", verbose=False)
-    return camera.reshape(128, 4, 128, 4).mean(axis=(1, 3)) / 255
+def toy_image() -> np.ndarray:
+    """The notebook's 6x6 toy image: dark on the left (0), bright from column 3 on (1)."""
+    toy = np.zeros((6, 6))
+    toy[:, 3:] = 1.0
+    return toy
 
 
 def _valid(img, kernel):
@@ -36,56 +35,73 @@ def _valid(img, kernel):
     return signal.correlate2d(img, kernel, mode="valid")
 
 
-def _as_float_array(answer, what):
-    return as_array(answer, what=f"{what} as a NumPy array")
+def relu_max_pool(feature_map) -> np.ndarray:
+    """The reference: ReLU, then 2x2 max pooling with stride 2."""
+    m = np.maximum(np.asarray(feature_map, dtype=float), 0)
+    rows, cols = m.shape[0] // 2, m.shape[1] // 2
+    return m.reshape(rows, 2, cols, 2).max(axis=(1, 3))
 
 
-def _pool(feature_map, how="max"):
-    blocks = feature_map.reshape(63, 2, 63, 2)
+# --- Exercise 1 (predict): the horizontal-edge kernel on the toy image -----------------------
+
+
+@exercise("06.toy_horizontal")
+def _toy_horizontal(answer):
+    if isinstance(answer, (int, float, np.number)) and not isinstance(
+        answer, bool
+    ):
+        return (
+            "give the whole map, one number per window position: how many positions does a "
+            "3x3 window have on a 6x6 image without padding?"
+        )
+    arr = as_array(answer, what="the feature map as an array")
+    want = _valid(
+        toy_image(), EDGE_KERNEL.T
+    )  # all zeros: no change from top to bottom
+    if arr.shape != want.shape:
+        return f"a 3x3 window on a 6x6 image without padding fits in {want.shape} positions, got shape {arr.shape}"
+    if np.allclose(arr, want):
+        return None
+    if np.allclose(arr, _valid(toy_image(), EDGE_KERNEL)):
+        return (
+            "that is the vertical-edge map of §2. The transposed kernel compares the row below with the "
+            "row above: does the toy image change from top to bottom?"
+        )
     return (
-        blocks.max(axis=(1, 3)) if how == "max" else blocks.mean(axis=(1, 3))
+        "think of what the kernel compares: its rows, not its columns, have opposite signs. In the toy "
+        "image, how different is each row from the row above it?"
     )
 
 
-@exercise("06.horizontal_edges")
-def _horizontal_edges(answer):
-    arr = _as_float_array(answer, "the feature map")
-    gray = _gray()
-    want = _valid(gray, EDGE_KERNEL.T)
-    if arr.shape == gray.shape:
-        return "no padding: a 3×3 window fits in 126×126 positions of a 128×128 image (mode='valid')"
-    if arr.shape != want.shape:
-        return f"expected shape {want.shape} (128 - 3 + 1 in each direction), got {arr.shape}"
-    if np.allclose(arr, want):
-        return None
-    if np.allclose(arr, -want):
-        return "your map has the opposite sign: that is true convolution (flipped kernel); a CNN slides it unflipped (correlate2d)"
-    if np.allclose(arr, _valid(gray, EDGE_KERNEL)):
-        return "that is the vertical-edge map; use the transposed kernel edge_kernel.T"
-    if np.allclose(arr, want * 255):
-        return "your values are 255 times too large: use gray (floats in [0, 1]), not the uint8 camera"
-    return "slide edge_kernel.T over gray: map[r, c] = sum(kernel * gray[r:r+3, c:c+3])"
+# --- Exercise 2 (predict): ReLU and max pooling by hand --------------------------------------
 
 
 @exercise("06.relu_pool")
 def _relu_pool(answer):
-    arr = _as_float_array(answer, "the pooled map")
-    edges = _valid(_gray(), EDGE_KERNEL.T)
-    relu = np.maximum(edges, 0)
-    want = _pool(relu)
-    if arr.shape == relu.shape:
-        return "that is the map after ReLU, not yet pooled: keep the max of each 2×2 block (shape 63×63)"
+    arr = as_array(answer, what="the pooled map as an array")
+    want = relu_max_pool(POOL_MAP)
+    if arr.shape == POOL_MAP.shape:
+        return "that map still has 4x4 entries: 2x2 pooling with stride 2 keeps one number per 2x2 block"
     if arr.shape != want.shape:
-        return f"expected shape {want.shape} (126 / 2 in each direction), got {arr.shape}"
+        return f"expected one number per 2x2 block, shape {want.shape}, got shape {arr.shape}"
     if np.allclose(arr, want):
         return None
-    if np.allclose(arr, _pool(relu, "mean")):
-        return "that is average pooling; max pooling keeps the largest value of each 2×2 block"
-    if np.allclose(arr, _pool(edges)):
-        return "apply ReLU (np.maximum(map, 0)) before pooling: your map still has negative values"
-    if np.allclose(arr, _pool(np.maximum(_valid(_gray(), EDGE_KERNEL), 0))):
-        return "that is the pooled vertical-edge map; start from the horizontal one (edge_kernel.T)"
-    return "ReLU the 126×126 horizontal-edge map, then .reshape(63, 2, 63, 2).max(axis=(1, 3))"
+    blocks = POOL_MAP.reshape(2, 2, 2, 2)
+    if np.allclose(arr, blocks.max(axis=(1, 3))):
+        return "one block has only negative values: what does ReLU make of them before the max is taken?"
+    if np.allclose(
+        arr, np.maximum(POOL_MAP, 0).reshape(2, 2, 2, 2).mean(axis=(1, 3))
+    ):
+        return "that is average pooling; max pooling keeps one value of each block"
+    if np.allclose(arr, np.abs(POOL_MAP).reshape(2, 2, 2, 2).max(axis=(1, 3))):
+        return "ReLU does not flip signs: a negative response becomes 0, not its absolute value"
+    return (
+        "first ReLU (what happens to negative numbers?), then split the 4x4 map into four 2x2 blocks "
+        "(top-left, top-right, bottom-left, bottom-right) and keep one value per block"
+    )
+
+
+# --- Exercise 3 (predict): the weights of a layer -------------------------------------------
 
 
 @exercise("06.layer_weights")
@@ -95,58 +111,40 @@ def _layer_weights(answer):
     if answer == filters * channels * k * k + filters:
         return None
     if answer == filters * channels * k * k:
-        return "you counted the kernel weights; add one bias per filter"
+        return "you counted the kernel weights; each filter also learns one more number"
     if answer in (filters * k * k + filters, filters * k * k):
         return "each filter has one 5×5 kernel per input channel, and RGB has 3 channels"
     if answer == filters * channels * 3 * 3 + filters:
         return "the kernels here are 5×5, not 3×3"
-    return "filters × channels × kernel height × kernel width, plus one bias per filter"
+    return (
+        "count one filter first: how many kernels does it hold on an RGB input, how many weights "
+        "in each, and what else does it learn? Then multiply by the number of filters (§4 does "
+        "this count for the cat photo's layer)"
+    )
 
 
-def _forward(x, b2=None, relu=True, sigmoid=True):
-    """The slide's network on one row x; b2=None: the filter with its fourth digit restored (0.1865, see §7)."""
-    slide = _slide()
-    b2 = np.array([slide["B2"][0], 0.1865]) if b2 is None else b2
-    z0 = x @ slide["B1"]
-    z1 = np.maximum(z0, 0) if relu else z0
-    k = np.array([b2 @ z1[0:2], b2 @ z1[1:3]])
-    y0 = np.r_[1.0, k] @ slide["B3"]
-    return float(1 / (1 + np.exp(-y0))) if sigmoid else float(y0)
+# --- Exercise 4 (judge): what the county network's fit supports ------------------------------
+
+IMPUTE_CHOICES = ("a", "b", "c")
 
 
-@exercise("06.new_county")
-def _new_county(answer):
-    if np.size(answer) > 1 and not isinstance(answer, (str, bytes)):
+@exercise("06.impute_evidence")
+def _impute_evidence(answer):
+    if not isinstance(answer, str):
         raise AnswerError(
-            f"give one number (the predicted share), got {np.size(answer)} values"
+            f"give one letter in quotes, 'a', 'b' or 'c', got {type(answer).__name__}"
         )
-    answer = as_number(answer, "one number (the predicted share, a float)")
-    want = _forward(NEW_COUNTY)
-    verdict = compare_number(answer, want, decimals=3)
-    if verdict is None or verdict.startswith("right"):
-        return verdict
-    for wrong, hint in [
-        (
-            _forward(NEW_COUNTY, sigmoid=False),
-            "that is Y0; apply the sigmoid 1 / (1 + exp(-Y0)) to get a share",
-        ),
-        (
-            _forward(NEW_COUNTY, b2=np.array([-0.5090, 0.186])),
-            "you used the printed filter 0.186; use B2 = [-0.5090, 0.1865]",
-        ),
-        (
-            _forward(NEW_COUNTY, b2=np.array([0.1865, -0.5090])),
-            "you flipped the filter; K[j] = B2[0] * Z1[j] + B2[1] * Z1[j+1]",
-        ),
-        (
-            _forward(NEW_COUNTY, relu=False),
-            "apply ReLU to Z0 before the filter",
-        ),
-    ]:
-        if abs(answer - wrong) < 1e-6:
-            return hint
-    if not 0 < answer < 1:
-        return "a share lies between 0 and 1: did you apply the sigmoid?"
-    if verdict.startswith("close"):
-        return verdict
-    return "x = [1, 80, 25, 300]; Z1 = max(0, x @ SLIDE_B1); slide B2 over Z1; prepend 1; @ SLIDE_B3; sigmoid"
+    letter = answer.strip().strip("()").strip().lower()
+    choice = as_text(letter, what="one letter", choices=IMPUTE_CHOICES)
+    if choice == "b":
+        return None
+    if choice == "a":
+        return (
+            "R² on the seven counties is measured on the counties the weights were fitted to: with "
+            "17 weights for 7 counties, a good fit there says little about a county the model has "
+            "not seen. What would show how wrong an imputed share can be?"
+        )
+    return (
+        "a network can be more flexible than a regression and still be worse on new counties; the "
+        "count of weights says nothing about the error of an imputed share. What would measure that?"
+    )

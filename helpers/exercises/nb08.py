@@ -1,11 +1,12 @@
-"""Checks for 08_autotaggers: an unlikely-combination rule, a threshold chosen from precision and recall, a roll-up."""
+"""Checks for 08_autotaggers: an unlikely-combination rule, a threshold chosen from precision and recall, a roll-up
+of your own, and the validity of a face measurement (Peng 2021)."""
 
 from functools import cache
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_number, compare_number
+from .answers import AnswerError, as_array, as_number, as_text
 
 
 @cache
@@ -103,7 +104,7 @@ def _unlikely_rule(answer):
         raise AnswerError(
             f"give the function itself (drop_unlikely, without brackets), got {type(answer).__name__}"
         )
-    coarse_of = dict(zip(_table()["name"], _table()["coarse"]))
+    coarse_of = dict(zip(_table()["name"], _table()["coarse"], strict=True))
     for case, hint in _RULE_CASES:
         want = [n for n, _ in drop_animals_after_food(case, coarse_of)]
         try:
@@ -168,44 +169,115 @@ def _face_threshold(answer, scores=None, labels=None, min_precision=0.95):
     ):
         # the same patches counted as the best threshold (a float32 copy of a score counts too)
         return None
+    if any(round(best, d) == t for d in range(1, 7)):
+        return (
+            "you found the right score, but rounded it: the rounded value lies on the other side of "
+            "a patch's score, so it counts other patches. Give the score unrounded"
+        )
     if np.isnan(precision):
         return (
             "at this threshold nothing is called a face (recall 0); lower it"
         )
     if precision < min_precision:
-        hint = (
-            f"at {t} the precision is {precision:.3f}, below {min_precision}: too many non-faces pass; "
-            f"raise the threshold"
+        return (
+            f"at {t} the precision is {precision:.3f}, below {min_precision}: too many non-faces pass. "
+            f"Which way must the threshold move to let fewer through?"
         )
-        if abs(t - best) < 5e-3:
-            hint += " (your value is close to the right score: rounding moved it past a patch, give more decimals)"
-        return hint
     if recall < best_recall:
         return (
             f"precision {precision:.3f} is fine, but recall is only {recall:.3f}: a lower threshold keeps "
-            f"precision >= {min_precision} and finds more faces (recall {best_recall:.3f})"
+            f"precision >= {min_precision} and finds more faces"
         )
     return None
 
 
-# --- Exercise 3: the roll-up -------------------------------------------------------------------
+# --- Exercise 3 (apply): a roll-up of your own ------------------------------------------------
+
+LIVING = ("animal", "plant", "person")
 
 
-@exercise("08.coffee_food")
-def _coffee_food(answer):
-    value = as_number(answer, "one number (a probability)")
-    p = _proba("coffee")
-    food = (_table()["coarse"] == "food").to_numpy()
-    want = float(p[food].sum())
-    verdict = compare_number(value, want, decimals=2)
-    if verdict is None or verdict.startswith("right"):
-        return verdict
-    if abs(value - float(p.max())) < 5e-3:
-        return "that is only the top-1 class (espresso); add up the probabilities of every food class"
-    if abs(value - int(food.sum())) < 0.5:
-        return "that is the number of food classes; add up their probabilities for the coffee photo instead"
-    if value > 1 or value < 0:
-        return f"{value} is not a probability; sum proba[0, coarse_table['coarse'] == 'food']"
-    if verdict.startswith("close"):
-        return verdict
-    return "sum the probabilities of the classes with coarse tag 'food' (coarse_proba does it for all tags)"
+def living_proba(proba, coarse) -> np.ndarray:
+    """The reference: P(living) per image = sum of the probabilities of every class whose coarse tag is in LIVING."""
+    alive = np.isin(np.asarray(coarse), LIVING)
+    return np.asarray(proba, dtype=float)[:, alive].sum(axis=1)
+
+
+@exercise("08.living")
+def _living(answer, proba=None, coarse=None):
+    arr = as_array(answer, what="p_living: one probability per photo")
+    if proba is None or coarse is None:
+        raise AnswerError(
+            "run the cell as given: check(..., proba=proba, coarse=coarse_table['coarse']) passes "
+            "the tagger's probabilities to the checker"
+        )
+    proba = as_array(proba, what="proba")
+    coarse = np.asarray(coarse)
+    if proba.ndim != 2 or coarse.shape != (proba.shape[1],):
+        raise AnswerError(
+            f"proba must be (images, {len(coarse)}) and coarse one tag per class; got {proba.shape} "
+            f"and {coarse.shape}"
+        )
+    want = living_proba(proba, coarse)
+    if arr.shape != want.shape:
+        if arr.size == 1:
+            return f"give one probability per photo: an array of {len(want)} numbers, in the order of image_ids"
+        return f"expected {want.shape[0]} numbers, one per photo (the rows of proba), got shape {arr.shape}"
+    if np.allclose(arr, want, atol=1e-4) or any(
+        np.allclose(arr, np.round(want, d), atol=1e-6) for d in range(2, 7)
+    ):
+        return None  # in full, float32, or rounded as printed (2 or more decimals)
+    if np.allclose(arr, want, atol=1e-2):
+        return "close: give the values with 2 or more decimals (rounded, not cut off), or in full"
+    if np.allclose(arr, 1 - want, atol=1e-4):
+        return "that is the probability of *not* living; the question asks for living"
+    animal_only = proba[:, coarse == "animal"].sum(axis=1)
+    if np.allclose(arr, animal_only, atol=1e-4) and not np.allclose(
+        animal_only, want, atol=1e-4
+    ):
+        return "animals are not the only living things in the coarse table: which other coarse tags are alive?"
+    top1 = proba.max(axis=1)
+    if np.allclose(arr, top1, atol=1e-4) and not np.allclose(
+        top1, want, atol=1e-4
+    ):
+        return (
+            "that is each photo's top-1 probability; a roll-up adds up *every* class of the group, "
+            "however small each one is"
+        )
+    if np.all(np.isin(arr, (0.0, 1.0))):
+        return (
+            "a 0/1 answer says whether the top tag is alive; the roll-up is a probability: the "
+            "sum over every class of the group (§4 did it for all coarse tags at once)"
+        )
+    if (arr > 1 + 1e-6).any() or (arr < -1e-6).any():
+        return "probabilities lie between 0 and 1: did you add up columns of one row (one photo), not rows?"
+    return (
+        "build a mask of the 1000 classes whose coarse tag is one of the living ones, then add up "
+        "those columns of proba for each photo, as §4's membership matrix does for one tag"
+    )
+
+
+# --- Exercise 4 (judge): validity of a face measurement (Peng 2021) -----------------------------
+
+VALIDITY_CHOICES = ("a", "b", "c")
+
+
+@exercise("08.face_validity")
+def _face_validity(answer):
+    if not isinstance(answer, str):
+        raise AnswerError(
+            f"give one letter in quotes, 'a', 'b' or 'c', got {type(answer).__name__}"
+        )
+    letter = answer.strip().strip("()").strip().lower()
+    choice = as_text(letter, what="one letter", choices=VALIDITY_CHOICES)
+    if choice == "b":
+        return None
+    if choice == "a":
+        return (
+            "overall recall and precision average over everyone in the labelled patches; a comparison "
+            "between two groups is biased when the errors differ *between* the groups. Which check "
+            "would show that?"
+        )
+    return (
+        "a higher threshold trades recall for precision for everyone; it does not tell you whether "
+        "the detector misses one group's faces more often than the other's"
+    )
