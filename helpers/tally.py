@@ -5,13 +5,15 @@ like the lecture's figure (columns VOTOS VÁLIDOS, VOTOS ANULADOS, VOTOS EN BLAN
 fills it with numbers written in real handwriting (MNIST digits, helpers.data.load_handwritten_digits),
 alters a share of the sheets the ways tallies were altered (an erased and rewritten number with
 faint residue, a correction-fluid patch, an overwritten digit, the same value repeated across rows
-and columns), and scans every sheet (slight rotation, blur, uneven lighting, noise, JPEG).
+and columns, each copy written with its own strokes: see COPY_MODELS), and scans every sheet (slight
+rotation, blur, uneven lighting, noise, JPEG).
 Returns ``(images uint8 (n, 176, 144) 0..255, labels int64 (n,) 1 = altered, metadata DataFrame)``;
 ``return_clean=True`` adds each sheet's clean twin (the same sheet and scan without the alteration).
 
 Also two small formulas that the notebook teaches and its checkers and tests reuse:
 ``kappa_from_table`` (Cohen's kappa from a confusion table) and ``rogan_gladen`` (a prevalence
-corrected for a classifier's sensitivity and specificity).
+corrected for a classifier's sensitivity and specificity), and ``rogan_gladen_interval`` (its
+bootstrap interval for many districts at once, for notebook 11's coverage check).
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ COLUMNS = ("VOTOS VÁLIDOS", "VOTOS ANULADOS", "VOTOS EN BLANCO")
 MAX_ROWS = 6
 ALTERATIONS = ("erased", "fluid", "overwrite", "repeated")
 DIFFICULTIES = {"easy": 0.2, "medium": 0.5, "hard": 0.8}
+# How a forger writes each copy of a repeated value (the "repeated" alteration). None of them is
+# the truth: the notebook reports the detector under each, because the result depends on it.
+COPY_MODELS = {
+    "perturbed": "one writer: the same handwritten digit, every copy with its own strokes (an elastic "
+    "distortion of about 1 px, a slight turn and scale, a thinner or broader line, another pressure)",
+    "new_sample": "every copy written with another handwritten sample of the digit (another MNIST "
+    "writer): no more alike than two different people's digits",
+    "identical": "every copy the same glyph image, pixel for pixel (the generator's old behaviour: an "
+    "artefact no hand produces; kept to show how much it flatters a detector)",
+}
 
 _COL_X = (3, 49, 95, 141)  # x edges of the three columns
 _HEADER_Y = (3, 27)  # the printed header band
@@ -39,6 +51,7 @@ _GLYPH_SIZES = (
 )  # MNIST 28x28 resized to this (its 20 px core -> 12..15 px)
 _CHUNK = 256  # sheets composed at once (bounds memory, keeps it vectorised)
 _BANK: dict = {}
+_INK_DARK = np.float32(0.82)  # how dark a full stroke of ink is
 
 
 # ---------------------------------------------------------------- argument checks
@@ -53,7 +66,9 @@ def cell_box(row: int, col: int) -> tuple:
     return _ROW_Y[row], _ROW_Y[row + 1], _COL_X[col], _COL_X[col + 1]
 
 
-def _check_args(n, altered_share, seed, difficulty, kinds):
+def _check_args(
+    n, altered_share, seed, difficulty, kinds, copy_model="perturbed"
+):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(
             f"n={n!r}; give the number of sheets as a positive integer, e.g. n=500"
@@ -103,6 +118,10 @@ def _check_args(n, altered_share, seed, difficulty, kinds):
         raise ValueError(
             f"kinds={kinds!r}: unknown or none {bad}; choose from {ALTERATIONS}"
         )
+    if copy_model not in COPY_MODELS:
+        raise ValueError(
+            f"copy_model={copy_model!r}; use one of {', '.join(map(repr, COPY_MODELS))}"
+        )
     return float(difficulty), kinds
 
 
@@ -136,7 +155,7 @@ def _form_template() -> np.ndarray:
     for c, title in enumerate(COLUMNS):
         words = title.split(" ", 1)  # "VOTOS" / "VÁLIDOS", ...
         cx = (_COL_X[c] + _COL_X[c + 1]) * k // 2
-        for line, (text, y) in enumerate(zip(words, (12, 23))):
+        for text, y in zip(words, (12, 23), strict=True):
             plain = text.replace(
                 "Á", "A"
             )  # Hershey fonts have no accents: draw it by hand
@@ -249,16 +268,23 @@ class _Writer:
         glyph_ids=None,
         at=None,
         strength=None,
+        glyph_images=None,
     ):
-        """Draw the digits of `number` (a string) into ink (H, W); return (glyph ids, (y0, y1, x0, x1) box)."""
+        """Draw the digits of `number` (a string) into ink (H, W); return (glyph ids, (y0, y1, x0, x1) box).
+
+        glyph_images: one (size, size) float image per digit to draw instead of the pen's glyphs
+        (a copy written with its own strokes, see copy_glyph).
+        """
         ids = self.pick(number) if glyph_ids is None else glyph_ids
+        if glyph_images is None:
+            glyph_images = [self.pen[gid] for gid in ids]
         y, x = self.position(row, col, len(number)) if at is None else at
         strength = self.strength if strength is None else strength
         s = self.size
         H, W = ink.shape
         y0 = min(max(round(y), 0), H - s)
         boxes = []
-        for k, gid in enumerate(ids):
+        for k, glyph in enumerate(glyph_images):
             x0 = min(
                 max(
                     round(x + k * self.advance + self.rng.uniform(-0.7, 0.7)),
@@ -268,7 +294,7 @@ class _Writer:
             )
             yk = min(max(y0 + round(self.rng.uniform(-0.8, 0.8)), 0), H - s)
             region = ink[yk : yk + s, x0 : x0 + s]
-            np.maximum(region, self.pen[gid] * strength, out=region)
+            np.maximum(region, glyph * strength, out=region)
             boxes.append((yk, yk + s, x0, x0 + s))
         b = np.array(boxes)
         return ids, (
@@ -277,6 +303,49 @@ class _Writer:
             int(b[:, 2].min()),
             int(b[:, 3].max()),
         )
+
+
+def copy_glyph(glyph, rng) -> np.ndarray:
+    """The same digit written again by the same hand: glyph (s, s) float in [0, 1] -> a new (s, s) float32.
+
+    Sizes, on a 17-21 px glyph (about 12-15 px of digit): a smooth elastic displacement field of
+    0.5-1.0 px RMS (a stroke bends by a few per cent of the digit's height), a turn of up to 4
+    degrees, a scale of 0.95-1.05, a shear of up to 0.06, and a line up to half a pixel broader or
+    a little thinner. Two copies differ in every pixel the strokes cover, yet stay more alike than
+    two samples of the digit by different writers (tests/test_tally.py measures both).
+    """
+    import cv2
+
+    g = np.asarray(glyph, dtype=np.float32)
+    s = g.shape[0]
+    field = rng.standard_normal((2, s, s)).astype(np.float32)
+    rms = rng.uniform(0.5, 1.0)
+    dx, dy = (cv2.GaussianBlur(f, (0, 0), 2.5) for f in field)
+    norm = np.sqrt((dx**2 + dy**2).mean()) + 1e-6
+    dx, dy = dx * (rms / norm), dy * (rms / norm)
+    angle = np.deg2rad(rng.uniform(-4, 4))
+    scale = rng.uniform(0.95, 1.05)
+    shear = rng.uniform(-0.06, 0.06)
+    c = (s - 1) / 2
+    yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) - c
+    cos, sin = np.cos(angle) / scale, np.sin(angle) / scale
+    map_x = cos * xx - sin * yy + shear * yy + c + dx
+    map_y = sin * xx + cos * yy + c + dy
+    out = cv2.remap(
+        g,
+        map_x.astype(np.float32),
+        map_y.astype(np.float32),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
+    width = rng.uniform(-0.3, 0.5)  # > 0 a broader line, < 0 a thinner one
+    kernel = np.ones((3, 3), np.uint8)
+    if width > 0:
+        out = (1 - width) * out + width * cv2.dilate(out, kernel)
+    else:
+        out = (1 + width) * out - width * cv2.erode(out, kernel)
+    return np.clip(out * rng.uniform(0.9, 1.1), 0, 1).astype(np.float32)
 
 
 # ---------------------------------------------------------------- numbers on a sheet
@@ -335,6 +404,7 @@ def make_tally_sheets(
     kinds=ALTERATIONS,
     return_clean: bool = False,
     verbose: bool = True,
+    copy_model: str = "perturbed",
 ):
     """Generate n scan-like tally sheets -> (images uint8 (n, 176, 144), labels int64 (n,) 1 = altered, metadata).
 
@@ -349,8 +419,14 @@ def make_tally_sheets(
     absolute grey-level difference to the clean twin inside box: how visible the alteration is), stain, fold,
     angle, blur, noise, jpeg (quality, 0 = none), lighting.
     return_clean=True also returns the clean twins (uint8, same shape): identical where nothing was altered.
+    copy_model: how each copy of a repeated value is written, one of COPY_MODELS ("perturbed": the same
+    writer's digit with its own strokes every time; "new_sample": another writer's sample of the digit;
+    "identical": pixel copies, the old artefact). The copies draw from a random stream of their own, so
+    for one seed the three models give the same sheets except for the repeated cells.
     """
-    difficulty, kinds = _check_args(n, altered_share, seed, difficulty, kinds)
+    difficulty, kinds = _check_args(
+        n, altered_share, seed, difficulty, kinds, copy_model
+    )
     import pandas as pd
 
     # a stream of its own: a notebook's default_rng(seed).permutation(n) must not reproduce the
@@ -475,6 +551,9 @@ def make_tally_sheets(
                     rng.integers(20, 400)
                 )  # a plausible count, as in the slides' 128, 307
                 ids = writer.pick(str(value))
+                # the copies' own strokes come from a stream of their own (same sheets for
+                # every copy model)
+                copy_rng = np.random.default_rng((seed, 2019, 17, i))
                 boxes = []
                 for r in rows:
                     for c in (0, 1) if both else (0,):
@@ -486,8 +565,27 @@ def make_tally_sheets(
                             _, b = placed[(r, c)]
                             under[j][b[0] : b[1], b[2] : b[3]] = 0
                         values[r][c] = value
+                        if copy_model == "identical":
+                            copies = None  # the pen's glyphs: pixel copies
+                        elif copy_model == "new_sample":
+                            copies = [
+                                writer.pen[
+                                    int(copy_rng.choice(by_digit[int(ch)]))
+                                ]
+                                for ch in str(value)
+                            ]
+                        else:
+                            copies = [
+                                copy_glyph(writer.pen[g], copy_rng)
+                                for g in ids
+                            ]
                         _, b = writer.write(
-                            under[j], str(value), int(r), c, glyph_ids=ids
+                            under[j],
+                            str(value),
+                            int(r),
+                            c,
+                            glyph_ids=ids,
+                            glyph_images=copies,
                         )
                         cells.append((int(r), c))
                         boxes.append(b)
@@ -516,12 +614,13 @@ def make_tally_sheets(
         print_dark = rng.uniform(0.65, 0.85, m).astype(np.float32)[
             :, None, None
         ]
-        ink_dark = np.float32(0.82)
         paper = tone * (1 - print_dark * form)
         fluid_tone = tone + (255 - tone) * white[:, None, None]
 
-        def compose(ink_under, ink_over, cover):
-            img = paper * (1 - ink_dark * ink_under)
+        def compose(
+            ink_under, ink_over, cover, paper=paper, fluid_tone=fluid_tone
+        ):
+            img = paper * (1 - _INK_DARK * ink_under)
             if cover is not None:
                 import cv2
 
@@ -537,7 +636,7 @@ def make_tally_sheets(
                 img = img * (
                     1 - 0.9 * shadow
                 )  # the dried edge of the fluid casts a faint line
-            return img * (1 - ink_dark * ink_over)
+            return img * (1 - _INK_DARK * ink_over)
 
         altered_img = compose(under, over, fluid)
         twin_img = compose(twin_under, np.zeros_like(over), None)
@@ -789,9 +888,82 @@ def cell_labels(
 ) -> np.ndarray:
     """Which cells of a column carry an alteration of the given kinds -> int64 (n, 6), 1 = altered cell."""
     out = np.zeros((len(meta), MAX_ROWS), np.int64)
-    for i, (kind, cells) in enumerate(zip(meta["kind"], meta["cells"])):
+    for i, (kind, cells) in enumerate(
+        zip(meta["kind"], meta["cells"], strict=True)
+    ):
         if kind in kinds:
             for r, c in cells:
                 if c == column:
                     out[i, r] = 1
     return out
+
+
+def rogan_gladen_interval(
+    observed_share,
+    n_sheets: int,
+    sensitivity,
+    n_altered: int,
+    specificity,
+    n_clean: int,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+):
+    """Bootstrap interval of the Rogan-Gladen share for one or many districts at once -> (low, high).
+
+    Resamples the three shares that enter the correction: the district's flagged share (n_sheets
+    sheets) and the sensitivity and specificity measured on n_altered altered and n_clean clean
+    calibration sheets. Resampling 0/1 flags with replacement and taking their mean is a binomial
+    draw divided by the count, which is what this does, for every district in one array.
+    observed_share, sensitivity, specificity: floats or 1-d arrays of one length (one per district).
+    Returns the percentile interval of the clipped estimate; resamples with Se + Sp <= 1 are dropped.
+    """
+    p, se, sp = (
+        np.atleast_1d(np.asarray(v, dtype=float))
+        for v in (observed_share, sensitivity, specificity)
+    )
+    for name, v in (
+        ("observed_share", p),
+        ("sensitivity", se),
+        ("specificity", sp),
+    ):
+        if np.any(v < 0) or np.any(v > 1) or not np.all(np.isfinite(v)):
+            raise ValueError(f"{name}={v!r} must hold shares in [0, 1]")
+    for name, v in (
+        ("n_sheets", n_sheets),
+        ("n_altered", n_altered),
+        ("n_clean", n_clean),
+        ("n_boot", n_boot),
+    ):
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, (int, np.integer))
+            or v < 1
+        ):
+            raise ValueError(
+                f"{name}={v!r}; give a count of at least 1 (the number of sheets behind the share)"
+            )
+    if not 0 < level < 1:
+        raise ValueError(
+            f"level={level!r}; give a coverage in (0, 1), e.g. 0.95"
+        )
+    p, se, sp = np.broadcast_arrays(p, se, sp)
+    rng = np.random.default_rng(seed)
+    shape = (len(p), n_boot)
+    p_b = rng.binomial(n_sheets, p[:, None], shape) / n_sheets
+    se_b = rng.binomial(n_altered, se[:, None], shape) / n_altered
+    sp_b = 1 - rng.binomial(n_clean, 1 - sp[:, None], shape) / n_clean
+    informative = se_b + sp_b > 1
+    est = np.where(
+        informative,
+        (p_b + sp_b - 1) / np.where(informative, se_b + sp_b - 1, 1),
+        np.nan,
+    )
+    tail = 100 * (1 - level) / 2
+    with np.errstate(all="ignore"):
+        low, high = np.nanpercentile(
+            np.clip(est, 0, 1), [tail, 100 - tail], axis=1
+        )
+    if np.ndim(observed_share) == 0 and np.ndim(sensitivity) == 0:
+        return float(low[0]), float(high[0])
+    return low, high

@@ -1,4 +1,5 @@
-"""Checkers of notebook 11: the notebook's solution passes, the answer typed as printed passes, typical mistakes get their hint."""
+"""Checkers of notebook 11: the notebook's solution passes, the answer in other forms (as printed, float32) passes,
+typical mistakes get their intended hint, and no hint prints the formula asked for."""
 
 import numpy as np
 import pytest
@@ -31,9 +32,9 @@ def test_threshold(validation):
     assert want == best_sensitivity(scores, labels, 0.01)
     ctx = dict(scores=scores, labels=labels, strict=True)
     assert evaluate("11.threshold", want, **ctx)[0] is True
-    assert (
-        evaluate("11.threshold", round(want, 3), **ctx)[0] is True
-    )  # typed as printed
+    # as printed (2 or 3 decimals), as float32: all pass (11.1 used to reject 2 decimals)
+    for form in (round(want, 3), round(want, 2), np.float32(want)):
+        assert evaluate("11.threshold", form, **ctx)[0] is True, form
     at_5 = notebook_solution(scores, labels, 0.05)
     assert at_5 > want
     ok, msg = evaluate("11.threshold", at_5, **ctx)
@@ -44,52 +45,140 @@ def test_threshold(validation):
     assert ok is False and "lower threshold" in msg
     ok, msg = evaluate("11.threshold", 0.01, **ctx)
     assert ok is False and "false-positive rate" in msg
+    ok, msg = evaluate("11.threshold", round(want, 1), **ctx)
+    assert ok is False and "2 decimals" in msg
     ok, msg = evaluate("11.threshold", "high", **ctx)
     assert ok is False and "number" in msg
 
 
-TABLE = np.array([[117, 20], [11, 52]])
+def test_threshold_near_miss_is_not_told_more_decimals(validation):
+    scores, labels = validation
+    want = best_sensitivity(scores, labels, 0.01)
+    ok, msg = evaluate(
+        "11.threshold", round(want + 0.012, 3), scores=scores, labels=labels
+    )
+    assert ok is False and "decimals" not in msg
+
+
+TABLE = np.array([[170, 16], [2, 12]])  # the notebook's coders D and E
+
+
+def _parts(t):
+    total = t.sum()
+    rows, cols = t.sum(axis=1) / total, t.sum(axis=0) / total
+    pooled = (rows + cols) / 2
+    return np.trace(t) / total, rows @ cols, pooled @ pooled
 
 
 def test_kappa():
     want = kappa_from_table(TABLE)
     ctx = dict(table=TABLE, strict=True)
-    total = TABLE.sum()
-    observed = np.trace(TABLE) / total
-    chance = (TABLE.sum(axis=1) / total) @ (TABLE.sum(axis=0) / total)
-    assert (
-        evaluate("11.kappa", (observed - chance) / (1 - chance), **ctx)[0]
-        is True
-    )  # the notebook's solution
-    assert evaluate("11.kappa", round(want, 3), **ctx)[0] is True
+    observed, chance, chance_pooled = _parts(TABLE)
+    solution = (observed - chance) / (1 - chance)
+    for form in (solution, round(want, 3), round(want, 2), np.float32(want)):
+        assert evaluate("11.kappa", form, **ctx)[0] is True, form
+    # Scott's pi is a concept slip, not a rounding one
+    scott = (observed - chance_pooled) / (1 - chance_pooled)
+    assert abs(scott - want) > 0.004
+    for form in (scott, round(scott, 3)):
+        ok, msg = evaluate("11.kappa", form, **ctx)
+        assert ok is False and "Scott's pi" in msg and "decimals" not in msg
     ok, msg = evaluate("11.kappa", observed, **ctx)
     assert ok is False and "observed agreement" in msg
     ok, msg = evaluate("11.kappa", observed - chance, **ctx)
-    assert ok is False and "divide by (1 - p_e)" in msg
+    assert ok is False and "scale by the most agreement" in msg
     ok, msg = evaluate("11.kappa", chance, **ctx)
     assert ok is False and "chance agreement" in msg
     ok, msg = evaluate("11.kappa", round(want, 1), **ctx)
-    assert ok is False and "decimals" in msg
+    assert ok is False and "2 decimals" in msg
     ok, msg = evaluate("11.kappa", [[1, 2], [3, 4]], **ctx)
     assert ok is False and "one number" in msg
 
 
+def test_kappa_hints_do_not_print_the_formula():
+    ctx = dict(table=TABLE)
+    for wrong in (0.9, 0.2, 0.0, 0.7):
+        ok, msg = evaluate("11.kappa", wrong, **ctx)
+        assert ok is False
+        assert "(p_o - p_e) / (1 - p_e)" not in msg and "1 - p_e" not in msg
+
+
+SE_ERASED, SE_ALL, SP = 0.52, 0.734, 0.957
+
+
 def test_corrected():
-    se, sp = 0.66, 0.951
-    ctx = dict(flagged_share=0.27, sensitivity=se, specificity=sp, strict=True)
-    want = rogan_gladen(0.27, se, sp)
-    assert (
-        evaluate("11.corrected", (0.27 + sp - 1) / (se + sp - 1), **ctx)[0]
-        is True
+    ctx = dict(
+        flagged_share=0.15,
+        sensitivity=SE_ERASED,
+        specificity=SP,
+        overall_sensitivity=SE_ALL,
+        strict=True,
     )
-    assert evaluate("11.corrected", round(want, 3), **ctx)[0] is True
-    ok, msg = evaluate("11.corrected", 0.27, **ctx)
+    want = rogan_gladen(0.15, SE_ERASED, SP)
+    solution = (0.15 + SP - 1) / (SE_ERASED + SP - 1)
+    for form in (solution, round(want, 3), round(want, 2), np.float32(want)):
+        assert evaluate("11.corrected", form, **ctx)[0] is True, form
+    # computed from the inputs as the notebook prints them (3 decimals)
+    printed = dict(
+        ctx, sensitivity=SE_ERASED + 0.00049, specificity=SP - 0.00049
+    )
+    assert evaluate("11.corrected", solution, **printed)[0] is True
+    ok, msg = evaluate("11.corrected", rogan_gladen(0.15, SE_ALL, SP), **ctx)
+    assert ok is False and "one kind" in msg
+    ok, msg = evaluate("11.corrected", 0.15, **ctx)
     assert ok is False and "naive share" in msg
-    ok, msg = evaluate("11.corrected", 0.27 / se, **ctx)
-    assert ok is False and "sensitivity corrects for missed sheets only" in msg
-    ok, msg = evaluate("11.corrected", (0.27 - (1 - sp)) / se, **ctx)
-    assert ok is False and "Se + Sp - 1" in msg
+    ok, msg = evaluate("11.corrected", 0.15 / SE_ERASED, **ctx)
+    assert ok is False and "missed sheets only" in msg
+    ok, msg = evaluate("11.corrected", (0.15 - (1 - SP)) / SE_ERASED, **ctx)
+    assert ok is False and "false accusations shrink" in msg
     ok, msg = evaluate("11.corrected", 100 * want, **ctx)
     assert ok is False and "not a percentage" in msg
-    ok, msg = evaluate("11.corrected", "about a third", **ctx)
+    ok, msg = evaluate("11.corrected", "about a fifth", **ctx)
     assert ok is False and "number" in msg
+    for ok_msg in (evaluate("11.corrected", w, **ctx) for w in (0.5, 0.05)):
+        assert ok_msg[0] is False and "Se + Sp - 1" not in ok_msg[1]
+
+
+def test_corrected_needs_an_informative_detector():
+    ok, msg = evaluate(
+        "11.corrected",
+        0.2,
+        flagged_share=0.15,
+        sensitivity=0.04,
+        specificity=0.95,
+    )
+    assert ok is False and "must exceed 1" in msg
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ("a", "w"),
+        ("a", "x"),
+        ["A", "W"],
+        "a, x",
+        ("a", "wx"),
+        {"variable": "a", "check": "w"},
+    ],
+)
+def test_bias_accepts_the_defensible_answers(answer):
+    assert evaluate("11.bias", answer, strict=True)[0] is True
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (("b", "w"), "same Se and Sp"),
+        (("c", "w"), "one specificity"),
+        (("d", "x"), "coders' agreement"),
+        (("a", "y"), "seed"),
+        (("a", "z"), "one direction"),
+        (("a", "wy"), "seed"),
+        ("a", "two letters"),
+        (("e", "w"), "one of"),
+        (("a", "q"), "w, x, y or z"),
+    ],
+)
+def test_bias_wrong_answers_get_a_conceptual_hint(answer, words):
+    ok, msg = evaluate("11.bias", answer)
+    assert ok is False and words in msg, msg

@@ -7,11 +7,15 @@ from helpers import data as data_module
 from helpers.data import load_handwritten_digits
 from helpers.tally import (
     ALTERATIONS,
+    COPY_MODELS,
     SHEET_SHAPE,
     cell_box,
+    copy_glyph,
+    crop_cells,
     kappa_from_table,
     make_tally_sheets,
     rogan_gladen,
+    rogan_gladen_interval,
 )
 
 
@@ -221,6 +225,7 @@ def test_difficulty_roughens_the_scans():
         (dict(n=10, difficulty=2), "difficulty=2"),
         (dict(n=10, kinds=("scribble",)), "scribble"),
         (dict(n=10, kinds=()), "kinds=()"),
+        (dict(n=10, copy_model="photocopy"), "copy_model='photocopy'"),
     ],
 )
 def test_bad_arguments_get_a_clear_error(kwargs, words):
@@ -302,11 +307,169 @@ def test_rogan_gladen_clips_and_checks():
         rogan_gladen(0.3, 1.2, 0.9)
 
 
+# ---------------------------------------------------------------- how copies are written
+
+
+def _best_pair_ncc(cells):
+    """Per sheet: the highest normalised cross-correlation between two inked cells (notebook 11's score)."""
+    import cv2
+
+    ink = 255 - cells.astype(np.float32)
+    best = np.zeros(len(cells))
+    for s, sheet in enumerate(ink):
+        inner = sheet[:, 7:-7, 6:-6]
+        inked = np.flatnonzero(inner.std(axis=(1, 2)) > 15)
+        for a in inked:
+            for b in inked[inked > a]:
+                best[s] = max(
+                    best[s],
+                    cv2.matchTemplate(
+                        sheet[b], inner[a], cv2.TM_CCOEFF_NORMED
+                    ).max(),
+                )
+    return best
+
+
+@pytest.fixture(scope="module")
+def copies():
+    """60 sheets, all with repeated values, perfect scans, under each copy model (same seed)."""
+    return {
+        m: make_tally_sheets(
+            60,
+            altered_share=1.0,
+            kinds=("repeated",),
+            seed=4,
+            difficulty=0,
+            copy_model=m,
+            verbose=False,
+        )
+        for m in COPY_MODELS
+    }
+
+
+def test_copy_models_change_only_the_repeated_cells():
+    out = {
+        m: make_tally_sheets(
+            80, altered_share=0.5, seed=2, copy_model=m, verbose=False
+        )
+        for m in COPY_MODELS
+    }
+    X0, y0, meta0 = out["perturbed"]
+    repeated = (meta0["kind"] == "repeated").to_numpy()
+    assert repeated.sum() > 3
+    for X, y, meta in out.values():
+        assert np.array_equal(y, y0) and meta["values"].equals(meta0["values"])
+        assert np.array_equal(X[~repeated], X0[~repeated])
+    for m in ("identical", "new_sample"):
+        assert all(
+            not np.array_equal(out[m][0][i], X0[i])
+            for i in np.flatnonzero(repeated)
+        )
+
+
+def test_copies_are_deterministic_by_seed():
+    a = make_tally_sheets(
+        30, altered_share=1.0, kinds="repeated", seed=9, verbose=False
+    )
+    b = make_tally_sheets(
+        30, altered_share=1.0, kinds="repeated", seed=9, verbose=False
+    )
+    c = make_tally_sheets(
+        30, altered_share=1.0, kinds="repeated", seed=10, verbose=False
+    )
+    assert np.array_equal(a[0], b[0]) and not np.array_equal(a[0], c[0])
+    g = np.random.default_rng(0).random((19, 19)).astype(np.float32)
+    assert np.array_equal(
+        copy_glyph(g, np.random.default_rng(5)),
+        copy_glyph(g, np.random.default_rng(5)),
+    )
+
+
+def test_repeated_cells_are_not_pixel_copies(copies):
+    """With perfect scans, pixel copies match almost perfectly; copies with their own strokes never do."""
+    ncc = {m: _best_pair_ncc(crop_cells(X)) for m, (X, _, _) in copies.items()}
+    # pixel copies: some pairs match to within the scan's rounding (the digits of a number still
+    # shift by a pixel against each other, so not every pair)
+    assert (ncc["identical"] > 0.99).mean() > 0.05
+    for m in ("perturbed", "new_sample"):
+        assert ncc[m].max() < 0.98, m
+    # the same writer's copies are more alike than other writers' samples of the digit
+    assert np.median(ncc["identical"]) > np.median(ncc["perturbed"]) + 0.03
+    assert np.median(ncc["perturbed"]) > np.median(ncc["new_sample"]) + 0.1
+
+
+def test_copy_glyph_has_its_own_strokes_of_a_realistic_size():
+    from helpers.tally import _GLYPH_SIZES, _glyph_bank
+
+    glyphs, by_digit = _glyph_bank(verbose=False)
+    pen = glyphs[_GLYPH_SIZES[1]][0]
+    rng = np.random.default_rng(1)
+
+    def ncc(a, b):
+        a, b = a - a.mean(), b - b.mean()
+        return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
+
+    same, other = [], []
+    for d in range(10):
+        i, j = by_digit[d][:2]
+        c = copy_glyph(pen[i], rng)
+        assert c.shape == pen[i].shape and c.dtype == np.float32
+        assert 0 <= c.min() and c.max() <= 1
+        assert not np.array_equal(c, pen[i])
+        assert abs(c.sum() / pen[i].sum() - 1) < 0.6  # about the same ink
+        same.append(ncc(c, pen[i]))
+        other.append(ncc(pen[j], pen[i]))
+    assert 0.6 < np.median(same) < 0.98  # alike, not identical
+    assert np.median(same) > np.median(other)
+
+
+# ---------------------------------------------------------------- the interval and its coverage
+
+
+def test_rogan_gladen_interval_covers_when_its_assumptions_hold():
+    """Districts simulated from the model the correction assumes: the 95% interval covers ~95% of the time."""
+    rng = np.random.default_rng(0)
+    n_sim, n, n_pos, n_neg, se, sp = 600, 1000, 90, 210, 0.6, 0.95
+    truth = rng.uniform(0.05, 0.4, n_sim)
+    observed = rng.binomial(n, se * truth + (1 - sp) * (1 - truth)) / n
+    se_hat = rng.binomial(n_pos, se, n_sim) / n_pos
+    sp_hat = 1 - rng.binomial(n_neg, 1 - sp, n_sim) / n_neg
+    low, high = rogan_gladen_interval(
+        observed, n, se_hat, n_pos, sp_hat, n_neg, 400, seed=1
+    )
+    assert low.shape == high.shape == (n_sim,) and (low <= high).all()
+    covered = np.mean((low <= truth) & (truth <= high))
+    assert 0.90 <= covered <= 0.99, covered
+    # when the district's sensitivity is lower than the calibration's, coverage collapses
+    observed_shift = rng.binomial(n, 0.35 * truth + (1 - sp) * (1 - truth)) / n
+    low, high = rogan_gladen_interval(
+        observed_shift, n, se_hat, n_pos, sp_hat, n_neg, 400, seed=1
+    )
+    assert np.mean((low <= truth) & (truth <= high)) < 0.6
+
+
+def test_rogan_gladen_interval_scalar_and_errors():
+    low, high = rogan_gladen_interval(0.2, 2000, 0.6, 90, 0.95, 210, seed=0)
+    point = rogan_gladen(0.2, 0.6, 0.95)
+    assert isinstance(low, float) and low < point < high
+    more = rogan_gladen_interval(0.2, 2000, 0.6, 900, 0.95, 2100, seed=0)
+    assert more[1] - more[0] < high - low  # more calibration sheets, narrower
+    assert rogan_gladen_interval(0.2, 2000, 0.6, 90, 0.95, 210, seed=3) == (
+        rogan_gladen_interval(0.2, 2000, 0.6, 90, 0.95, 210, seed=3)
+    )
+    with pytest.raises(ValueError, match="n_altered=0"):
+        rogan_gladen_interval(0.2, 2000, 0.6, 0, 0.95, 210)
+    with pytest.raises(ValueError, match="sensitivity"):
+        rogan_gladen_interval(0.2, 2000, 1.6, 90, 0.95, 210)
+    with pytest.raises(ValueError, match="level=95"):
+        rogan_gladen_interval(0.2, 2000, 0.6, 90, 0.95, 210, level=95)
+
+
 # ---------------------------------------------------------------- cells of the form
 
 
 def test_crop_cells_and_cell_labels(sheets):
-    from helpers.tally import MAX_ROWS, cell_labels, crop_cells
+    from helpers.tally import MAX_ROWS, cell_labels
 
     X, y, meta, clean = sheets
     cells = crop_cells(X, column=0, pad=3)
