@@ -1,7 +1,10 @@
 """Notebook 07's transfer-learning comparison, run fairly: from scratch vs linear probe vs fine-tuning, tuned alike.
 
 Usage: .venv/bin/python bench/bench_transfer.py [--per-class 10,30] [--seeds 0,1,2] [--size 112] [--test 2000]
-                                                [--max-epochs 60] [--threads 1] [--boot 2000]
+                                                [--max-epochs 60] [--threads 1] [--boot 2000] [--part PART.csv]
+       .venv/bin/python bench/bench_transfer.py --merge PART.csv,PART.csv,... [--max-epochs N] [--note TEXT]
+(--part writes one process's rows only, so that label budgets and seeds can run as separate processes on a
+shared machine; --merge then writes the tables from the parts.)
 For each labelled-set size (PER_CLASS images per class) and each label draw (seed; seed 0 at 30 per class is
 notebook 07's draw), the labelled Fashion-MNIST images are drawn and every arm learns from exactly those images:
   augmentation  the same for every arm: each labelled image comes in 4 fixed views (itself, its mirror image,
@@ -13,7 +16,7 @@ notebook 07's draw), the labelled Fashion-MNIST images are drawn and every arm l
   scratch       SmallCNN(32-64-128, dropout 0.25, 98k weights) from scratch on the 28x28 images; Adam, batch 32;
                 learning rate from {1e-3, 3e-3, 1e-2} and epochs from 1..MAX_EPOCHS
   probe         EfficientNet-Lite0 (helpers.load_imagenet_cnn) frozen, input SIZE px; multinomial logistic
-                regression on its 1,280 standardised features; L2 strength C from {1e-3, 3e-3, ..., 0.3, 1}
+                regression on its 1,280 standardised features; L2 strength C from {1e-3, 3e-3, ..., 0.1, 0.3}
   fine-tune     the same network: stem and stages 0-5 frozen, the last stage, the 1x1 head convolution and a
                 new linear layer trained; Adam, batch 32; learning rate from {1e-4, 3e-4, 1e-3}, epochs 1..MAX_EPOCHS
 All arms are tested on the same first TEST test images; paired differences (same test images, same label draw)
@@ -47,7 +50,7 @@ OUT_CSV = ROOT / "bench" / "results" / "transfer.csv"
 LAST_STAGE = 6  # timm's EfficientNet-Lite0 has stages blocks[0..6]; fine-tuning trains blocks[6:]
 ARMS = ("scratch", "probe", "fine-tune")
 LR_GRID = {"scratch": (1e-3, 3e-3, 1e-2), "fine-tune": (1e-4, 3e-4, 1e-3)}
-C_GRID = (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
+C_GRID = (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 N_VIEWS = 4
 
 
@@ -151,7 +154,10 @@ def predict_logits(model, Z, batch_size=500):
     model.eval()
     with torch.no_grad():
         return torch.cat(
-            [model(Z[s : s + batch_size]) for s in range(0, len(Z), batch_size)]
+            [
+                model(Z[s : s + batch_size])
+                for s in range(0, len(Z), batch_size)
+            ]
         )
 
 
@@ -174,7 +180,9 @@ def train(
         order = torch.randperm(n, generator=gen)
         for s in range(0, n, batch_size):
             idx = order[s : s + batch_size]
-            if len(idx) < 2:  # batch-norm needs 2 images; never happens with the sizes used here
+            if (
+                len(idx) < 2
+            ):  # batch-norm needs 2 images; never happens with the sizes used here
                 continue
             loss = F.cross_entropy(model(views[pick[idx], idx]), y[idx])
             opt.zero_grad()
@@ -197,6 +205,7 @@ def run_trained_arm(arm, make_model, views, y, tr, va, Z_test, args, seed):
     """Tune learning rate and epochs on the validation split, retrain on all labelled images, predict the test set."""
     candidates = []
     for lr in LR_GRID[arm]:
+        torch.manual_seed(seed)  # the same initial weights for every setting
         accs, losses = train(
             make_model(),
             views[:, tr],
@@ -208,9 +217,10 @@ def run_trained_arm(arm, make_model, views, y, tr, va, Z_test, args, seed):
         )
         candidates += [
             ((lr, e + 1), a, loss)
-            for e, (a, loss) in enumerate(zip(accs, losses))
+            for e, (a, loss) in enumerate(zip(accs, losses, strict=True))
         ]
     (lr, epochs), val_acc, _ = choose(candidates)
+    torch.manual_seed(seed)
     model = make_model()
     train(model, views, y, epochs, lr, seed)
     pred = predict_logits(model, Z_test).argmax(1).numpy()
@@ -222,7 +232,7 @@ def run_probe(F_views, y, tr, va, F_test):
 
     def fit(rows, labels, C):
         mu, sd = rows.mean(0), rows.std(0) + 1e-6
-        clf = LogisticRegression(C=C, max_iter=3000)
+        clf = LogisticRegression(C=C, max_iter=1000)
         clf.fit((rows - mu) / sd, labels)
         return lambda Fx: clf.predict_proba((Fx - mu) / sd)
 
@@ -270,7 +280,32 @@ def main(argv=None):
     ap.add_argument("--max-epochs", type=int, default=60)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--boot", type=int, default=2000)
+    ap.add_argument(
+        "--part",
+        help="write only this run's rows to PART (a csv), e.g. one process per seed on a shared machine",
+    )
+    ap.add_argument(
+        "--merge",
+        help="comma-separated part csvs: write the tables from them, train nothing",
+    )
+    ap.add_argument(
+        "--note",
+        default="",
+        help="a line for the table header (how the parts were run)",
+    )
     args = ap.parse_args(argv)
+    if args.merge:
+        import pandas as pd
+
+        parts = [
+            pd.read_csv(p, dtype={"pred": str}) for p in args.merge.split(",")
+        ]
+        df = pd.concat(parts, ignore_index=True).sort_values(
+            ["labelled", "seed"], kind="stable"
+        )
+        df.to_csv(OUT_CSV, index=False)
+        write_tables(df, args, argv, load=None, seconds=None)
+        return 0
     torch.set_num_threads(args.threads)
     load = os.getloadavg()
     t_all = time.perf_counter()
@@ -294,7 +329,6 @@ def main(argv=None):
             p.requires_grad_(True)
         return m
 
-    n_scratch = count_parameters(make_scratch())
     rows = []
     for per_class in [int(s) for s in args.per_class.split(",")]:
         for seed in [int(s) for s in args.seeds.split(",")]:
@@ -302,7 +336,9 @@ def main(argv=None):
             tr, va = validation_split(y, seed)
             views = make_views(X, seed)
             t0 = time.perf_counter()
-            T_views = torch.stack([trunk_output(cnn, prepare, v) for v in views])
+            T_views = torch.stack(
+                [trunk_output(cnn, prepare, v) for v in views]
+            )
             F_views = np.stack(
                 [predict_logits(head, T).numpy() for T in T_views]
             )
@@ -345,12 +381,31 @@ def main(argv=None):
                 )
             import pandas as pd
 
-            pd.DataFrame(rows).to_csv(OUT_CSV, index=False)  # after every draw: a partial run leaves its rows
+            pd.DataFrame(rows).to_csv(
+                args.part or OUT_CSV, index=False
+            )  # after every draw: a partial run leaves its rows
 
     import pandas as pd
 
     df = pd.DataFrame(rows)
-    df.to_csv(OUT_CSV, index=False)
+    df.to_csv(args.part or OUT_CSV, index=False)
+    if args.part:
+        print(
+            f"rows written to {args.part}; total {time.perf_counter() - t_all:.0f} s"
+        )
+        return 0
+    write_tables(df, args, argv, load, time.perf_counter() - t_all)
+    return 0
+
+
+def write_tables(df, args, argv, load, seconds):
+    """bench/results/transfer.md from the rows df (one per arm and draw)."""
+    rows = df.to_dict("records")
+    X_test_labels = load_fashion_mnist(verbose=False).y_test
+    y_test = X_test_labels[: int(df["test_images"].iloc[0])]
+    n_scratch = count_parameters(SmallCNN(channels=(32, 64, 128)))
+    per_class = " and ".join(str(v) for v in sorted(df["per_class"].unique()))
+    seeds = ", ".join(str(v) for v in sorted(df["seed"].unique()))
     cmd = "python bench/bench_transfer.py " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )
@@ -358,19 +413,20 @@ def main(argv=None):
         "# Transfer learning on few labels: from scratch vs linear probe vs fine-tuning, tuned alike (notebook 07)",
         "",
         f"Command: `{cmd.strip()}`  ",
+        *([args.note, ""] if args.note else []),
         f"Python {platform.python_version()} · torch {torch.__version__} · {os.cpu_count()} CPUs (shared with other "
-        f"jobs: load average at start {load[0]:.1f}) · torch threads {args.threads} · "
-        f"total {time.perf_counter() - t_all:.0f} s",
+        f"jobs{f': load average at start {load[0]:.1f}' if load else ''}) · torch threads {args.threads}"
+        + (f" · total {seconds:.0f} s" if seconds else ""),
         "",
-        f"Fashion-MNIST, {args.per_class.replace(',', ' and ')} labelled images per class, label draws (seeds) "
-        f"{args.seeds}; every arm learns from the same labelled images with the same augmentation (4 fixed views: "
+        f"Fashion-MNIST, {per_class} labelled images per class, label draws (seeds) {seeds}; "
+        f"every arm learns from the same labelled images with the same augmentation (4 fixed views: "
         f"image, mirror image, both shifted by up to 2 px) and the same tuning: a stratified fifth of the labelled "
         f"images is the validation split, each arm picks its settings there (scratch: learning rate of 3 and epochs "
         f"1..{args.max_epochs}; fine-tuning: learning rate of 3 and epochs 1..{args.max_epochs}; probe: L2 strength C "
         f"of {len(C_GRID)}), then is retrained on all labelled images. Scratch is SmallCNN 32-64-128 "
         f"({n_scratch:,} weights) on 28×28 px; probe and fine-tuning use EfficientNet-Lite0 (ImageNet) at "
         f"{args.size}×{args.size} px (fine-tuning trains its last stage and head). All tested on the same first "
-        f"{args.test} test images, never used to tune. Recipes: the docstring of bench/bench_transfer.py.",
+        f"{len(y_test)} test images, never used to tune. Recipes: the docstring of bench/bench_transfer.py.",
         "",
         "| labelled | seed | arm | chosen setting | validation accuracy | test accuracy | seconds |",
         "|---:|---:|---|---|---:|---:|---:|",
@@ -395,7 +451,7 @@ def main(argv=None):
     lines += [
         "",
         "Paired differences (same label draw, same test images): difference in test accuracy with a 95% paired "
-        f"bootstrap interval over the {args.test} test images ({args.boot} resamples), the discordant counts "
+        f"bootstrap interval over the {len(y_test)} test images ({args.boot} resamples), the discordant counts "
         "(test images only the first arm gets right / only the second) and McNemar's exact p.",
         "",
         "| labelled | comparison | seed | difference | 95% interval | only first right | only second right "
@@ -433,7 +489,6 @@ def main(argv=None):
             )
     OUT_MD.write_text("\n".join(lines) + "\n")
     print(OUT_MD.read_text())
-    return 0
 
 
 if __name__ == "__main__":
