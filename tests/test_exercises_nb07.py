@@ -15,51 +15,57 @@ def evaluate(exercise_id, answer):
     return _evaluate(exercise_id, answer, strict=True)
 
 
-def test_accuracy():
-    assert (
-        evaluate(
-            "07.accuracy",
-            lambda logits, y: (logits.argmax(1) == y).float().mean().item(),
-        )[0]
-        is True
-    )
-    assert (
-        evaluate(
-            "07.accuracy",
-            lambda logits, y: (logits.argmax(1) == y).float().mean(),
-        )[0]
-        is True
-    )
-    ok, msg = evaluate(
-        "07.accuracy", lambda logits, y: (logits.argmax(1) == y).sum().item()
-    )
-    assert ok is False and "divide by the number of rows" in msg
-    ok, msg = evaluate(
-        "07.accuracy",
-        lambda logits, y: (logits.argmin(1) == y).float().mean().item(),
-    )
-    assert ok is False and "argmax" in msg
-    ok, msg = evaluate("07.accuracy", lambda logits, y: logits.argmax(1) == y)
-    assert ok is False and "return one number" in msg
-    ok, msg = evaluate("07.accuracy", 0.9)
-    assert ok is False and "define a function" in msg
+def test_first_loss_right_in_every_form():
+    for right in [math.log(4), 1.39, 1.4, np.float32(np.log(4)), 1.386]:
+        ok, msg = evaluate("07.first_loss", right)
+        assert ok is True, (right, msg)
+    assert evaluate("07.first_loss", np.array([1.386]))[0] is True
 
 
-def test_n_updates():
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (2.30, "ten classes"),
+        (2.0, "not log base 2"),
+        (0.60, "not log base 10"),
+        (-1.386, "MINUS"),
+        (0.25, "probability of the right class"),
+        (0.75, "error rate"),
+        (1.0, "every class about the same probability"),
+    ],
+)
+def test_first_loss_slips_get_their_concept(wrong, hint):
+    ok, msg = evaluate("07.first_loss", wrong)
+    assert ok is False and hint in msg
     assert (
-        evaluate("07.n_updates", lambda n, b, e: e * math.ceil(n / b))[0]
-        is True
-    )
-    assert (
-        evaluate("07.n_updates", lambda n, b, e: e * ((n + b - 1) // b))[0]
-        is True
-    )
-    ok, msg = evaluate("07.n_updates", lambda n, b, e: e * (n // b))
-    assert ok is False and "round up" in msg
-    ok, msg = evaluate("07.n_updates", lambda n, b, e: math.ceil(n / b))
-    assert ok is False and "number of epochs" in msg
-    ok, msg = evaluate("07.n_updates", lambda n, b, e: e * n)
-    assert ok is False and "not per image" in msg
+        "log(4)" not in msg and "1.39" not in msg
+    )  # no hint gives the answer
+
+
+@pytest.mark.parametrize(
+    "right",
+    ["bcd", "b, c, d", "BD", "cd", ["b", "d"], ("c", "b", "d"), {"d", "b"}],
+)
+def test_shirt_share_accepts_the_defensible_sets(right):
+    ok, msg = evaluate("07.shirt_share", right)
+    assert ok is True, (right, msg)
+
+
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        ("abd", "a share of two classes"),
+        ("bcde", "does not make the errors cancel"),
+        ("bdf", "a better classifier still errs"),
+        ("d", "which statements say what would be biased"),
+        ("bc", "needs a check"),
+        ("bxd", "only the letters a to f"),
+        (3, "as a string"),
+    ],
+)
+def test_shirt_share_wrong_sets_get_the_intended_hint(wrong, hint):
+    ok, msg = evaluate("07.shirt_share", wrong)
+    assert ok is False and hint in msg, msg
 
 
 def right_early_stop(losses, patience):
@@ -76,9 +82,10 @@ def right_early_stop(losses, patience):
 
 def test_early_stop():
     assert evaluate("07.early_stop", right_early_stop)[0] is True
-    zero_based = lambda losses, p: tuple(
-        v - 1 for v in right_early_stop(losses, p)
-    )  # noqa: E731
+
+    def zero_based(losses, p):
+        return tuple(v - 1 for v in right_early_stop(losses, p))
+
     ok, msg = evaluate("07.early_stop", zero_based)
     assert ok is False and "count epochs from 1" in msg
     ok, msg = evaluate(
@@ -182,7 +189,7 @@ def test_fit_rule_agrees_with_the_checker_reference():
 
 @pytest.mark.parametrize("junk", ["a string", 42, np.zeros((2, 2)), object()])
 def test_junk_answers_get_hints(junk):
-    for exercise_id in ("07.accuracy", "07.n_updates", "07.early_stop"):
+    for exercise_id in ("07.first_loss", "07.shirt_share", "07.early_stop"):
         ok, msg = evaluate(exercise_id, junk)
         assert ok is False and msg.startswith(f"Exercise {exercise_id}:")
 
@@ -191,7 +198,7 @@ def test_functions_that_fail_or_return_junk_get_hints():
     def raises(*args):
         raise IndexError("list index out of range")
 
-    for exercise_id in ("07.accuracy", "07.n_updates", "07.early_stop"):
+    for exercise_id in ("07.early_stop",):
         ok, msg = evaluate(exercise_id, raises)
         assert (
             ok is False
@@ -204,15 +211,5 @@ def test_functions_that_fail_or_return_junk_get_hints():
             and "not the text 'ten'" in msg
             or "return a tuple" in msg
         )
-    ok, msg = evaluate(
-        "07.n_updates", lambda n, b, e: e * n / b
-    )  # a fraction of an update
-    assert ok is False and "is not whole" in msg
     ok, msg = evaluate("07.early_stop", lambda losses, p: (2.5, 1))
     assert ok is False and "whole epoch numbers" in msg
-    assert (
-        evaluate("07.n_updates", lambda n, b, e: float(e * math.ceil(n / b)))[
-            0
-        ]
-        is True
-    )  # 12.0 is fine

@@ -1,18 +1,11 @@
-"""Checks for 07_training_cnns (accuracy from logits, number of updates, the early-stopping rule)."""
+"""Checks for 07_training_cnns (the first loss, a judged measurement, the early-stopping rule)."""
 
 import math
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_int, as_number
-
-
-def _fashion_labels(n=200):
-    """The first n Fashion-MNIST test labels (all with n=None) -> int64 (n,)."""
-    from ..data import load_fashion_mnist
-
-    return load_fashion_mnist(verbose=False).y_test[:n]
+from .answers import AnswerError, as_int, as_number, as_text
 
 
 def _not_function(answer):
@@ -31,71 +24,83 @@ def _call(answer, *args):
         ) from None
 
 
-@exercise("07.accuracy")
-def _accuracy(answer):
-    import torch
-
-    if hint := _not_function(answer):
-        return hint
-    y = torch.from_numpy(_fashion_labels())
-    gen = torch.Generator().manual_seed(7)
-    logits = torch.randn(len(y), 10, generator=gen)
-    hits = (
-        torch.rand(len(y), generator=gen) < 0.6
-    )  # make about 60% of the rows right
-    logits[hits, y[hits]] += 10.0
-    n_right = int((logits.argmax(1) == y).sum())
-    want = n_right / len(y)
-    got = _call(answer, logits, y)
-    if isinstance(got, torch.Tensor):
-        if got.numel() != 1:
-            return f"return one number, got a tensor of shape {tuple(got.shape)}; take .mean() over the rows"
-        got = got.item()
-    got = as_number(got, "one number (the fraction of correct rows)")
-    if got == n_right:
-        return (
-            "that is the number of correct rows; divide by the number of rows"
-        )
-    if abs(got - want) > 1e-5:
-        flipped = float((logits.argmin(1) == y).float().mean())
-        if abs(got - flipped) < 1e-6:
-            return "use argmax (the largest logit), not argmin"
-        return (
-            f"expected {want:.3f} on a test batch, got {got:.3f}: "
-            f"compare logits.argmax(dim=1) with y and average"
-        )
-    return None
-
-
-@exercise("07.n_updates")
-def _n_updates(answer):
-    if hint := _not_function(answer):
-        return hint
-    n_train = len(
-        _fashion_labels(None)
-    )  # the full Fashion-MNIST test set: 10,000 images
-    cases = [
-        (n_train, 64, 1),
-        (1500, 64, 3),
-        (500, 16, 2),
-        (512, 256, 4),
-        (10, 100, 5),
+@exercise("07.first_loss")
+def _first_loss(answer):
+    got = as_number(answer, "one number (the loss you expect)")
+    want = math.log(4)
+    if abs(got - want) <= 0.05:  # a prediction: 1.4, 1.39 and ln(4) all pass
+        return None
+    slips = [
+        (
+            math.log(10),
+            "that is what ten classes give; how many classes are there now?",
+        ),
+        (
+            math.log2(4),
+            "cross-entropy uses the natural logarithm (ln, np.log), not log base 2",
+        ),
+        (
+            math.log10(4),
+            "cross-entropy uses the natural logarithm (ln, np.log), not log base 10",
+        ),
+        (
+            -math.log(4),
+            "the loss is MINUS the log of a probability, so it is positive",
+        ),
+        (
+            0.25,
+            "that is the probability of the right class; the loss is a function of it",
+        ),
+        (0.75, "that is the error rate of guessing, not the loss"),
     ]
-    for n, bs, ep in cases:
-        want = ep * math.ceil(n / bs)
-        got = as_int(
-            _call(answer, n, bs, ep),
-            f"a whole number of updates for n_updates({n}, {bs}, {ep})",
+    for value, hint in slips:
+        if abs(got - value) <= 0.02:
+            return hint
+    return (
+        "an untrained network gives every class about the same probability; "
+        "the loss is what §3's formula makes of the right class's probability "
+        "(see the first loss §3 printed for ten classes)"
+    )
+
+
+_SHARE_HINTS = {
+    "a": (
+        "a: accuracy averages over all ten classes; a share of two classes depends on how "
+        "errors flow between those two (a row against a column of the table)"
+    ),
+    "e": (
+        "e: a balanced test set does not make the errors cancel: compare the number of "
+        "shirts called T-shirts with the number of T-shirts called shirts; and catalogues "
+        "are not balanced"
+    ),
+    "f": (
+        "f: a better classifier still errs, and may err differently on another decade's "
+        "images; only labelled images from your own data show how much"
+    ),
+}
+
+
+@exercise("07.shirt_share")
+def _shirt_share(answer):
+    if isinstance(answer, (list, tuple, set, frozenset, np.ndarray)):
+        letters = [as_text(str(a), "letters") for a in np.ravel(list(answer))]
+        text = "".join(letters)
+    else:
+        text = as_text(answer, "the letters of the statements, e.g. 'ab'")
+    chosen = {ch for ch in text if ch.isalpha()}
+    stray = {ch for ch in text if not (ch.isalpha() or ch in " ,;+&")}
+    if stray or not chosen <= set("abcdef"):
+        return "give only the letters a to f, e.g. 'ab' or ['a', 'b']"
+    for letter in "aef":
+        if letter in chosen:
+            return _SHARE_HINTS[letter]
+    if not chosen & {"b", "c"}:
+        return "you chose how to check; which statements say what would be biased, and why?"
+    if "d" not in chosen:
+        return (
+            "you named the bias; a measurement also needs a check: which statement "
+            "says how you would find out how large it is?"
         )
-        if got == want:
-            continue
-        if got == ep * (n // bs):
-            return f"for {n} images in batches of {bs}: the last, smaller batch is an update too (round up)"
-        if got == math.ceil(n / bs):
-            return "multiply by the number of epochs"
-        if got == ep * n:
-            return "one update per batch, not per image"
-        return f"n_updates({n}, {bs}, {ep}) should be {want}, got {got!r}"
     return None
 
 
