@@ -1,4 +1,8 @@
-"""Checks for 09_vision_transformers (patches of the astronaut photo; attention by hand on three tokens)."""
+"""Checks for 09_vision_transformers: patches of the astronaut photo (apply), masked attention on three
+tokens (apply), which changes leave attention's output unchanged (predict), and what counts as evidence
+that a ViT measures what a study says (judge)."""
+
+import re
 
 import numpy as np
 
@@ -10,6 +14,19 @@ EXERCISE_Q = [[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]
 EXERCISE_K = [[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0], [0.0, 1.0, 0.0, 1.0]]
 EXERCISE_V = [[1.0, 0.0], [0.0, 1.0], [3.0, 3.0]]
 
+# Exercise 3: changes that leave the output of attention unchanged for every token.
+UNCHANGED = {
+    "a",
+    "d",
+}  # same vector added to every key; key-value pairs reordered together
+CHANGES_OPTIONS = "abcde"
+# Exercise 4: evidence a reviewer can accept that a ViT measures police presence.
+EVIDENCE_DEFENSIBLE = {
+    "b",
+    "c",
+}  # coders on a random held-out sample; occlusion test
+EVIDENCE_OPTIONS = "abcd"
+
 
 def _softmax_rows(scores):
     e = np.exp(scores - scores.max(axis=1, keepdims=True))
@@ -20,12 +37,38 @@ def _qkv():
     return np.array(EXERCISE_Q), np.array(EXERCISE_K), np.array(EXERCISE_V)
 
 
+def masked_weights(Q, K):
+    """Attention weights when no token may attend to itself (the reference for 09.masked_attention)."""
+    scores = Q @ K.T / np.sqrt(Q.shape[1])
+    np.fill_diagonal(scores, -np.inf)
+    return _softmax_rows(scores)
+
+
 def _as_matrix(answer, shape):
     """answer as a float array of `shape`, or a hint string."""
     try:
         return as_array(answer, shape, what="a NumPy array of numbers")
     except AnswerError as exc:
         return str(exc)
+
+
+def _letters(answer, options):
+    """The set of option letters in an answer ("a, d", "AD", ["a", "d"], {"d", "a"}) or a hint string."""
+    items = [answer] if isinstance(answer, str) else answer
+    if isinstance(items, np.ndarray):
+        items = items.tolist()
+    if not isinstance(items, (list, tuple, set, frozenset)) or not items:
+        return f'give the letters of your choices as a string, e.g. "{options[0]}, {options[-1]}"'
+    letters = set()
+    for item in items:
+        if not isinstance(item, str):
+            return f'give letters, e.g. "{options[0]}, {options[-1]}", not {type(item).__name__}'
+        text = re.sub(r"\band\b|[\s,;/&+()]", " ", item.strip().lower())
+        for word in text.split():
+            if re.fullmatch(f"[{options}]+", word) is None:
+                return f"use only the letters {', '.join(options)} (one per choice); got {item!r}"
+            letters |= set(word)
+    return letters
 
 
 @exercise("09.num_patches")
@@ -61,43 +104,105 @@ def _num_patches(answer):
     return f"one patch is {p}x{p} pixels x {c} channels, flattened into one vector"
 
 
-@exercise("09.attention_weights")
-def _attention_weights(answer):
+@exercise("09.masked_attention")
+def _masked_attention(answer):
     Q, K, _ = _qkv()
     d = Q.shape[1]
     arr = _as_matrix(answer, (Q.shape[0], K.shape[0]))
     if isinstance(arr, str):
         return arr + " (one row per query token, one column per key token)"
-    want = _softmax_rows(Q @ K.T / np.sqrt(d))
-    if np.allclose(arr, want, atol=1e-4):
+    if not np.isfinite(arr).all():
+        return (
+            "the weights must be finite numbers: an excluded token gets weight 0; "
+            "it is its score (before the softmax) that may be minus infinity"
+        )
+    want = masked_weights(Q, K)
+    err = np.abs(arr - want).max()
+    if (
+        err <= 5e-4 + 1e-9
+    ):  # the full values, float32, or rounded to 3 decimals as printed
         return None
-    if np.allclose(arr, _softmax_rows(Q @ K.T), atol=1e-4):
-        return f"scale the scores first: divide Q @ K.T by sqrt(d) = sqrt({d}) before the softmax"
-    if np.allclose(arr, _softmax_rows(Q @ K.T / d), atol=1e-4):
+    if err <= 5e-3 + 1e-9 and np.allclose(arr, want.round(2), atol=1e-9):
+        return "right, but rounded to 2 decimals: give 3 or more decimals, or the full values"
+    unmasked = _softmax_rows(Q @ K.T / np.sqrt(d))
+    if np.allclose(arr, unmasked, atol=5e-4):
+        return (
+            "these are the ordinary attention weights: here a token may not attend to itself, so "
+            "its weight on itself (the diagonal) must be 0 and the rest of its row still sums to 1"
+        )
+    if np.abs(np.diag(arr)).max() > 5e-4:
+        return (
+            "the diagonal (each token's weight on itself) must be exactly 0: which score, before "
+            "the softmax, gives a weight of exactly 0 after it?"
+        )
+    if not np.allclose(arr.sum(axis=1), 1, atol=2e-3):
+        if np.allclose(arr, unmasked * (1 - np.eye(3)), atol=5e-4):
+            return (
+                "you zeroed the diagonal after the softmax, so the rows no longer sum to 1: the "
+                "weight a token loses on itself must go to the other tokens"
+            )
+        return "each row must sum to 1 (with 0 on the diagonal): one softmax per row"
+    if np.allclose(arr, masked_weights(Q * np.sqrt(d), K), atol=5e-4):
+        return f"scale the scores first: divide Q @ K.T by sqrt(d) = sqrt({d}) before the softmax (§3)"
+    if np.allclose(arr, masked_weights(Q / np.sqrt(d), K), atol=5e-4):
         return f"divide by the square root of d (sqrt({d}) = {np.sqrt(d):g}), not by d itself"
-    if np.allclose(arr, _softmax_rows((Q @ K.T / np.sqrt(d)).T).T, atol=1e-4):
-        return "the softmax ran down the columns; normalise each row (axis=1), so each query's weights sum to 1"
-    if not np.allclose(arr.sum(axis=1), 1, atol=1e-4):
-        return "each row of attention weights must sum to 1: apply a softmax to each row of the scores"
+    if np.allclose(arr, masked_weights(Q, K).T, atol=5e-4) or np.allclose(
+        arr, masked_weights(K, Q), atol=5e-4
+    ):
+        return "rows are queries, columns are keys: row i says how much token i takes from each token"
+    return "start from the scaled scores of §3 and leave each token's own score out of its softmax"
+
+
+@exercise("09.what_changes")
+def _what_changes(answer):
+    got = _letters(answer, CHANGES_OPTIONS)
+    if isinstance(got, str):
+        return got
+    if got == UNCHANGED:
+        return None
+    if "b" in got:
+        return (
+            "(b): adding c to every query adds c·k_j to the scores, a different amount for each "
+            "key j, so the weights change; test it on Q_ex, K_ex"
+        )
+    if "c" in got:
+        return (
+            "(c): doubling the queries doubles the scores and the softmax gets sharper (the "
+            "reason for 1/sqrt(d) in §3); try it on Q_ex, K_ex"
+        )
+    if "e" in got:
+        return (
+            "(e): each output is a weighted average of the values with weights summing to 1: "
+            "what happens to an average when every value grows by 1?"
+        )
+    if "a" not in got:
+        return (
+            "one more leaves the output unchanged: for (a), write the score of query i with key "
+            "k_j + c and see what part of it is the same for every j, then recall that a softmax "
+            "ignores a constant added to a whole row"
+        )
     return (
-        "weights = softmax(Q @ K.T / sqrt(d)), the softmax taken over each row"
+        "one more leaves the output unchanged: for (d), recall §3's shuffle check and what "
+        "attention knows about the order of the tokens"
     )
 
 
-@exercise("09.attention_output")
-def _attention_output(answer):
-    Q, K, V = _qkv()
-    d = Q.shape[1]
-    arr = _as_matrix(answer, (Q.shape[0], V.shape[1]))
-    if isinstance(arr, str):
-        return arr + " (one row per token, as many columns as V)"
-    weights = _softmax_rows(Q @ K.T / np.sqrt(d))
-    if np.allclose(arr, weights @ V, atol=1e-4):
-        return None
-    if np.allclose(arr, _softmax_rows(Q @ K.T) @ V, atol=1e-4):
+@exercise("09.attention_evidence")
+def _attention_evidence(answer):
+    got = _letters(answer, EVIDENCE_OPTIONS)
+    if isinstance(got, str):
+        return got
+    if "a" in got:
         return (
-            f"scale the scores by 1/sqrt(d) = 1/sqrt({d}) before the softmax"
+            "(a): photos picked by the team show what the model can do on them, not how often "
+            "it is right; a validity check needs a sample the team did not choose"
         )
-    if np.allclose(arr, (Q @ K.T / np.sqrt(d)) @ V, atol=1e-4):
-        return "the scores need a softmax (each row summing to 1) before they weight V"
-    return "output = softmax(Q @ K.T / sqrt(d)) @ V: each row is a weighted average of the rows of V"
+    if "d" in got:
+        return (
+            "(d): a map stretched to its own range always has a brightest patch, even when every "
+            "weight is close to uniform (§9's figure uses one scale for that reason); and "
+            "attention is not the same as what changes the prediction"
+        )
+    if got <= EVIDENCE_DEFENSIBLE:
+        return None
+    return "choose among (a) to (d) the checks that could show the measurement is wrong"
