@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,9 @@ import numpy as np
 from helpers.files import ORIENTATION_TAG
 
 MIN_FILES = 36  # one of each kind of mess
+FIXED_DATE = time.gmtime(
+    1_714_564_800
+)  # the PDF's dates: same seed, same bytes
 
 
 def _jpeg_bytes(img: np.ndarray, quality: int, exif=None, **kw) -> bytes:
@@ -324,6 +328,8 @@ def make_demo_corpus(folder, n: int = 40, seed: int = 0):
             save_all=True,
             append_images=[Image.fromarray(photo["coffee"])],
             resolution=72,
+            creationDate=FIXED_DATE,
+            modDate=FIXED_DATE,
         ),
         "PDF, 2 pages (a scanned page and a photo)",
         "page, coffee",
