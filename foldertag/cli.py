@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
         "--debug",
         action="store_true",
         help="show the full traceback on an error",
-    )
+    )  # also accepted after the command; SUPPRESS there keeps this value
     sub = ap.add_subparsers(
         dest="command", required=True, metavar="{scan,tag,demo}"
     )
@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--debug",
         action="store_true",
+        default=argparse.SUPPRESS,
         help="show the full traceback on an error",
     )
 
@@ -151,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--debug",
         action="store_true",
+        default=argparse.SUPPRESS,
         help="show the full traceback on an error",
     )
 
@@ -176,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--debug",
         action="store_true",
+        default=argparse.SUPPRESS,
         help="show the full traceback on an error",
     )
     return ap

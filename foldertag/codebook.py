@@ -117,8 +117,9 @@ def fields(top_k: int, features) -> list[dict]:
     from .tagger import feature_names
 
     out = []
-    order = ["path", "page", "pages", "sha256", "bytes", "format", "width", "height", "orientation", "status",
-             "reason", "dup_group", "near_group", "near_distance"]  # fmt: skip
+    from .tagger import FILE_COLUMNS
+
+    order = ["path", *FILE_COLUMNS, "dup_group", "near_group", "near_distance"]
     for name in order:
         out.append(_field(name, *FIXED[name]))
     for i in range(1, top_k + 1):

@@ -219,7 +219,9 @@ def calibration_batch(
     return out
 
 
-def _quantize(fp32: Path, target: Path, mean, std) -> None:
+def _quantize(
+    fp32: Path, target: Path, mean, std, n: int = CALIBRATION_CROPS
+) -> None:
     """Static int8 quantization, QDQ format, every operator, per-channel weights, calibrated on the course's photos."""
     from onnxruntime.quantization import (
         CalibrationDataReader,
@@ -229,7 +231,7 @@ def _quantize(fp32: Path, target: Path, mean, std) -> None:
     )
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
-    batch = calibration_batch(mean=mean, std=std)
+    batch = calibration_batch(n, mean=mean, std=std)
 
     class Reader(CalibrationDataReader):
         def __init__(self):
