@@ -11,8 +11,18 @@ from pathlib import Path
 PROG = "images-as-data"
 
 
+class _Defaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Adds "(default: X)" to every option's help, unless the help states its default in words."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        return (
+            text if "(default:" in text else super()._get_help_string(action)
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = _Defaults
     ap = argparse.ArgumentParser(
         prog=PROG,
         description="Tag a folder of images into one tidy table (Parquet + CSV + codebook + provenance). "
