@@ -87,6 +87,44 @@ def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
     return torch.stack(out)
 
 
+TAG_SIZE, CROP_PCT = (
+    224,
+    0.875,
+)  # the model's input and timm's evaluation crop (preprocess's defaults)
+RESIZE_TO = round(
+    TAG_SIZE / CROP_PCT
+)  # 256: the shorter side before the centre crop
+
+
+def crop_and_normalise(
+    rgb: np.ndarray, mean, std, size: int = TAG_SIZE
+) -> np.ndarray:
+    """The last steps of preprocess in NumPy, for one uint8 RGB image already resized (shorter side 256).
+
+    Centre crop size x size, scale to [0, 1], subtract mean, divide by std -> float32 (3, size, size).
+    For an image whose shorter side is round(size / crop_pct), preprocess resizes nothing and does
+    exactly this, so preprocess(img, model)[0] equals crop_and_normalise(img, *normalisation(model)).
+    The folder tagger (foldertag) uses it after read_image(path, size=256).
+    """
+    if (
+        rgb.dtype != np.uint8
+        or rgb.ndim != 3
+        or rgb.shape[2] != 3
+        or min(rgb.shape[:2]) < size
+    ):
+        raise ValueError(
+            f"rgb must be uint8 (H, W, 3) with both sides >= {size}, got {rgb.dtype} {rgb.shape}; "
+            f"read it with read_image(path, size={round(size / CROP_PCT)})"
+        )
+    h, w = rgb.shape[:2]
+    top, left = (h - size) // 2, (w - size) // 2
+    x = rgb[top : top + size, left : left + size].astype(
+        np.float32
+    ) / np.float32(255.0)
+    x = (x - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
+    return np.ascontiguousarray(x.transpose(2, 0, 1))
+
+
 def _model_device(model):
     try:
         return next(model.parameters()).device
@@ -200,14 +238,14 @@ def top_k_tags(proba, names, k: int = 5) -> list[list[tuple[str, float]]]:
     order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
     return [
         [(names[j], float(row[j])) for j in idx]
-        for row, idx in zip(proba, order)
+        for row, idx in zip(proba, order, strict=True)
     ]
 
 
 def tags_over_threshold(
     proba, names, threshold: float = 0.1, max_tags: int | None = None
 ):
-    """proba (N, C) or (C,), names (C) -> per image every (name, probability) with probability >= threshold, best first."""
+    """proba (N, C) or (C,), names (C) -> per image each (name, p) with p >= threshold, best first."""
     proba = _check_proba(proba, names)
     if (
         not isinstance(threshold, (int, float, np.floating))
@@ -225,7 +263,7 @@ def tags_over_threshold(
 
 
 def coarse_proba(proba, coarse_of_class) -> tuple[np.ndarray, list[str]]:
-    """Roll fine-class probabilities up: proba (N, C), coarse_of_class (C labels) -> (P (N, K) sums per tag, K tag names).
+    """Roll fine-class probabilities up: proba (N, C), coarse_of_class (C labels) -> (P (N, K) sums per tag, tags).
 
     Tag names come in order of first appearance in coarse_of_class; each row of P still sums to 1.
     """

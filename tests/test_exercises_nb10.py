@@ -1,17 +1,18 @@
-"""Checkers of notebook 10: the notebook's solutions pass, answers typed as printed pass, typical mistakes get their hint."""
+"""Checkers of notebook 10: the solutions pass, answers typed as printed pass, typical mistakes get their hint."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from foldertag.demo import MIN_FILES, make_demo_corpus
 from helpers.exercises import evaluate
-from helpers.files import make_demo_corpus, read_image, scan_folder
+from helpers.files import read_image, scan_folder
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nb10") / "photos"
-    make_demo_corpus(folder, 30, seed=0)
+    make_demo_corpus(folder, MIN_FILES, seed=0)
     return folder
 
 
@@ -62,25 +63,39 @@ def test_unique_images(corpus):
     assert ok_ is False and "whole number" in hint
 
 
-def test_hours():
-    rate, machines = 18.9, 20
-    want = 1_000_000 / (rate * machines) / 3600
-    context = dict(rate=rate, images=1_000_000, machines=machines)
-    assert strict("10.hours", want, **context)[0] is True
+def test_rows():
+    # the notebook's numbers: 1,200 files, 30 PDFs of 10 pages, 20 system files
+    want = 1200 - 30 + 30 * 10
+    assert strict("10.rows", want)[0] is True
+    assert strict("10.rows", float(want))[0] is True  # 1470.0 for 1470
+    assert strict("10.rows", np.int64(want))[0] is True
+    ok, hint = strict("10.rows", 1200)
+    assert ok is False and "one row per page" not in hint and "PDF" in hint
+    ok, hint = strict("10.rows", want - 20)
+    assert ok is False and "skipped, not dropped" in hint
+    ok, hint = strict("10.rows", 1200 + 300)
+    assert ok is False and "replace" in hint
+    ok, hint = strict("10.rows", 7)
+    assert ok is False and str(want) not in hint
+    ok, hint = strict("10.rows", "1470 rows")
+    assert ok is False and "whole number" in hint
+    # other numbers in the context: the checker follows them
     assert (
-        strict("10.hours", round(want, 2), **context)[0] is True
-    )  # typed as printed
-    ok, hint = strict("10.hours", want * 3600, **context)
-    assert ok is False and "seconds" in hint
-    ok, hint = strict("10.hours", want * machines, **context)
-    assert ok is False and "one machine" in hint
-    ok, hint = strict("10.hours", want * 60, **context)
-    assert ok is False and "minutes" in hint
-    assert (
-        strict("10.hours", [want], **context)[0] is True
-    )  # a 1-element list is one number
-    ok, hint = strict("10.hours", [want, want], **context)
-    assert ok is False and "one number" in hint
-    ok, hint = strict("10.hours", "0.7 h", **context)
-    assert ok is False and "number" in hint
-    assert strict("10.hours", ..., **context)[0] is None
+        strict("10.rows", 100 - 2 + 2 * 3, files=100, pdfs=2, pages=3)[0]
+        is True
+    )
+
+
+def test_uncertain():
+    for right in ["c", "C", " c) ", ["c"], "(c)"]:
+        assert strict("10.uncertain", right)[0] is True, right
+    ok, hint = strict("10.uncertain", "a")
+    assert ok is False and "which variable" in hint
+    ok, hint = strict("10.uncertain", "b")
+    assert ok is False and "not the same in both groups" in hint
+    ok, hint = strict("10.uncertain", "d")
+    assert ok is False and "hides the uncertainty" in hint
+    ok, hint = strict("10.uncertain", "e")
+    assert ok is False and "one letter" in hint
+    ok, hint = strict("10.uncertain", 3)
+    assert ok is False and "one letter" in hint

@@ -1,14 +1,12 @@
-"""helpers.files: every kind of bad file gives a clear error or status (never a crash, one row per file); tag_folder's
-table survives kill -9, equals itself on a Dask LocalCluster, and ONNX Runtime agrees with PyTorch."""
+"""helpers.files: every kind of file (bad ones too) gives a clear error or a status code with its reason, never a crash,
+one row per file; near-duplicate groups do not chain. The tagger's own tests are in tests/test_foldertag.py."""
 
 import hashlib
 import io
 import os
-import signal
 import struct
 import subprocess
 import sys
-import time
 import zlib
 from pathlib import Path
 
@@ -17,18 +15,17 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from foldertag.demo import MIN_FILES, make_demo_corpus
 from helpers.files import (
+    STATUS,
     UnreadableImage,
-    make_demo_corpus,
+    near_groups,
     read_image,
     scan_folder,
-    tag_folder,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-N_FILES = 34
-PROBS = [f"p_{i}" for i in range(1, 6)]
-TAGS = [f"tag_{i}" for i in range(1, 6)]
+N_FILES = 40
 
 
 @pytest.fixture(scope="module")
@@ -38,50 +35,11 @@ def corpus(tmp_path_factory):
     return folder, manifest
 
 
-@pytest.fixture(scope="module")
-def onnx_table(corpus, tmp_path_factory):
-    return tag_folder(
-        corpus[0],
-        tmp_path_factory.mktemp("out_onnx"),
-        engine="onnx",
-        batch_size=8,
-        verbose=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def torch_table(corpus, tmp_path_factory):
-    return tag_folder(
-        corpus[0],
-        tmp_path_factory.mktemp("out_torch"),
-        engine="torch",
-        batch_size=8,
-        threads=1,
-        verbose=False,
-    )  # one thread: PyTorch's threads stall each other on a busy machine
-
-
 def files_on_disk(folder):
     return sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
         if p.is_file() or p.is_symlink()
-    )
-
-
-def assert_same_table(a, b, atol=1e-5):
-    """Same rows, statuses and tags; probabilities and features equal to atol (batches may differ in the last bits)."""
-    assert list(a["path"]) == list(b["path"])
-    text = ["path", "sha256", "status", "coarse"] + [
-        c for c in a.columns if c.startswith("tag_")
-    ]
-    pd.testing.assert_frame_equal(a[text].fillna("-"), b[text].fillna("-"))
-    numbers = [c for c in a.columns if c not in text]
-    np.testing.assert_allclose(
-        a[numbers].astype(float).to_numpy(),
-        b[numbers].astype(float).to_numpy(),
-        atol=atol,
-        equal_nan=True,
     )
 
 
@@ -109,6 +67,10 @@ def test_demo_corpus_is_messy_deterministic_and_complete(corpus, tmp_path):
         "CMYK",
         "1-bit",
         "WebP",
+        "multi-page TIFF",
+        "PDF, 2 pages",
+        "HEIC",
+        "macOS folder settings",
     ]:
         assert word in kinds, word
     assert (
@@ -116,22 +78,23 @@ def test_demo_corpus_is_messy_deterministic_and_complete(corpus, tmp_path):
         and manifest["path"].str.count("/").max() >= 2
     )
     again = make_demo_corpus(tmp_path / "again", N_FILES, seed=0)
-    digest = lambda root, rel: hashlib.sha256(
-        (root / rel).read_bytes()
-    ).hexdigest()
+
+    def digest(root, rel):
+        return hashlib.sha256((root / rel).read_bytes()).hexdigest()
+
     assert [digest(folder, r) for r in manifest["path"]] == [
         digest(tmp_path / "again", r) for r in again["path"]
     ]
     with pytest.raises(FileExistsError, match="not empty"):
         make_demo_corpus(folder, N_FILES)
-    with pytest.raises(ValueError, match="at least 30"):
+    with pytest.raises(ValueError, match=f"at least {MIN_FILES}"):
         make_demo_corpus(tmp_path / "small", 5)
 
 
 def test_read_image_every_file_of_the_corpus(corpus):
     folder, manifest = corpus
     for rel, readable, kind in zip(
-        manifest["path"], manifest["readable"], manifest["kind"]
+        manifest["path"], manifest["readable"], manifest["kind"], strict=True
     ):
         if readable:
             rgb, gray = (
@@ -300,14 +263,14 @@ def test_bad_arguments_name_the_value_and_the_fix(corpus, tmp_path):
         read_image(path, mode="RGBA")
     with pytest.raises(ValueError, match="size=0"):
         read_image(path, size=0)
-    with pytest.raises(NotADirectoryError, match="not a folder"):
+    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
         scan_folder(path)
-    with pytest.raises(ValueError, match="image folder itself"):
-        tag_folder(folder, folder)
-    with pytest.raises(ValueError, match="features=.*choose from"):
-        tag_folder(folder, tmp_path / "o", features=("sift",))
-    with pytest.raises(ValueError, match="top_k=0"):
-        tag_folder(folder, tmp_path / "o", top_k=0)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        scan_folder(tmp_path / "nowhere")
+    with pytest.raises(ValueError, match="page=-1"):
+        read_image(path, page=-1)
+    with pytest.raises(UnreadableImage, match="page=3 is out of range"):
+        read_image(folder / "posters/sticker.gif", page=3)
 
 
 # ---------------------------------------------------------------- scan_folder
@@ -382,230 +345,88 @@ def test_scan_folder_reports_links_and_odd_files_without_following(
         "pipe.jpg",
         "sub/inside.jpg",
     ]
-    assert "leaving the folder" in table.loc[
-        "leaves.jpg", "status"
-    ] and pd.isna(table.loc["leaves.jpg", "sha256"])
-    assert "broken link" in table.loc["broken.jpg", "status"]
-    assert (
-        "not followed" in table.loc["loop", "status"]
-        and "leaves the folder" in table.loc["away", "status"]
+    reason = table["reason"]
+    assert "leaving the folder" in reason["leaves.jpg"] and pd.isna(
+        table.loc["leaves.jpg", "sha256"]
     )
-    assert "not a regular file" in table.loc["pipe.jpg", "status"]
+    assert "broken link" in reason["broken.jpg"]
+    assert (
+        "not followed" in reason["loop"]
+        and "leaves the folder" in reason["away"]
+    )
+    assert "not a regular file" in reason["pipe.jpg"]
+    assert set(table["status"]) == {"ok", "not_a_file"}
     assert table.loc["sub/inside.jpg", "status"] == "ok"
     assert (
         table.loc["sub/inside.jpg", "dup_group"]
         == table.loc["a.jpg", "dup_group"]
     )
-    tags = tag_folder(folder, tmp_path / "out", features=(), verbose=False)
-    assert (
-        list(tags["path"]) == sorted(table.index)
-        and (tags["status"] == table["status"].sort_index().values).all()
-    )
 
 
-# ---------------------------------------------------------------- tag_folder
-
-
-def test_tag_folder_one_row_per_file_nothing_dropped(
-    corpus, onnx_table, tmp_path
-):
-    folder, manifest = corpus
-    table = onnx_table
-    assert list(table["path"]) == files_on_disk(folder)
-    ok = table["status"] == "ok"
-    assert (
-        ok.to_numpy()
-        == manifest.set_index("path").loc[table["path"], "readable"].to_numpy()
-    ).all()
-    assert (
-        table.loc[ok, TAGS + PROBS + ["coarse", "coarse_p"]]
-        .notna()
-        .all()
-        .all()
-    )
-    assert table.loc[~ok, TAGS + ["coarse"]].isna().all().all()
-    p = table.loc[ok, PROBS].to_numpy(float)
-    assert (
-        (np.diff(p, axis=1) <= 0).all()
-        and (p > 0).all()
-        and (p.sum(axis=1) <= 1 + 1e-6).all()
-    )
-    assert (
-        table.loc[ok, "coarse_p"] >= table.loc[ok, "p_1"] - 1e-6
-    ).all()  # a coarse tag sums its classes
-    assert (
-        table.filter(like="hist_r_").shape[1] == 8
-        and table.filter(like="glcm_entropy").shape[1] == 4
-    )
-    cat = table.set_index("path").loc["campaign/2024/rally.jpg"]
-    assert cat["coarse"] == "animal" and "cat" in cat["tag_1"]
-    dup = table.set_index("path").loc["campaign/2024/rally (1).jpg"]
-    assert dup["tag_1"] == cat["tag_1"] and dup["p_1"] == cat["p_1"]
-
-
-def test_final_csv_is_the_returned_table(corpus, tmp_path, capsys):
-    out = tmp_path / "out"
-    table = tag_folder(
-        corpus[0],
-        out,
-        top_k=2,
-        features=("hist",),
-        batch_size=8,
-        chunk_files=10,
-        verbose=False,
-        progress=True,
-    )
-    bar = capsys.readouterr().err.split("\r")[-1]
-    assert f"{N_FILES}/{N_FILES}" in bar and "files/s" in bar, (
-        bar
-    )  # the progress bar counted every file
-    assert list(table.columns[:9]) == [
-        "path",
-        "sha256",
-        "bytes",
-        "status",
-        "width",
-        "height",
-        "tag_1",
-        "tag_2",
-        "p_1",
-    ]
-    assert sorted(p.name for p in out.iterdir()) == [
-        "chunks",
-        "table.csv",
-    ] and list((out / "chunks").glob("*.parquet"))
-    sizes = [
-        len(pd.read_parquet(f))
-        for f in sorted((out / "chunks").glob("*.parquet"))
-    ]
-    assert (
-        len(sizes) >= 2 and sum(sizes) == table["sha256"].nunique()
-    )  # each distinct file once, in chunks
-    assert (
-        sum(n < 10 for n in sizes) <= 1
-    )  # chunks of at least chunk_files rows, but for the last
-    back = pd.read_csv(out / "table.csv", keep_default_na=True)
-    assert_same_table(table, back, atol=1e-9)
-
-
-def test_onnx_runtime_agrees_with_pytorch(onnx_table, torch_table):
-    ok = onnx_table["status"] == "ok"
-    assert ok.sum() >= 20
-    assert (onnx_table.loc[ok, "tag_1"] == torch_table.loc[ok, "tag_1"]).all()
-    diff = np.abs(
-        onnx_table.loc[ok, PROBS].to_numpy(float)
-        - torch_table.loc[ok, PROBS].to_numpy(float)
-    )
-    assert diff.max() < 1e-4, diff.max()
-
-
-def test_onnx_file_is_cached_under_a_key_of_the_weights():
-    import torch
-
-    from helpers.files import _state_key, onnx_tagger_path
-    from helpers.sources import cache_dir
-    from helpers.weights import load_imagenet_cnn
-
-    model = load_imagenet_cnn(verbose=False)
-    path = onnx_tagger_path(model, verbose=False)
-    assert path.parent == cache_dir() / "weights" and path.name.startswith(
-        "tf_efficientnet_lite0-"
-    )
-    assert _state_key(model)[:16] in path.name
-    with torch.no_grad():
-        model.conv_stem.weight[0, 0, 0, 0] += (
-            1  # other weights -> another file, never the stale one
-        )
-    assert _state_key(model) != _state_key(load_imagenet_cnn(verbose=False))
-
-
-def test_resume_after_kill_9_equals_an_uninterrupted_run(
-    corpus, onnx_table, tmp_path, capsys
-):
+def test_status_is_a_small_set_of_codes_with_the_reason_apart(corpus):
     folder, _ = corpus
-    out = tmp_path / "killed"
-    cmd = [
-        sys.executable,
-        "-m",
-        "helpers.files",
-        "tag",
-        str(folder),
-        str(out),
-        "--batch-size",
-        "1",
-        "--chunk-files",
-        "1",
-        "--engine",
-        "onnx",
+    table = scan_folder(folder).set_index("path")
+    assert set(table["status"]) == {
+        "ok",
+        "unreadable",
+        "not_an_image",
+        "system_file",
+    } and set(table["status"]) <= set(STATUS)
+    assert (table.loc[table["status"] == "ok", "reason"] == "").all()
+    assert (table.loc[table["status"] != "ok", "reason"].str.len() > 5).all()
+    system = table.index[table["status"] == "system_file"]
+    assert sorted(system) == [
+        ".DS_Store",
+        "phone/._IMG_0001.JPG",
+        "scans/Thumbs.db",
     ]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while not list((out / "chunks").glob("*.parquet")):
-            assert proc.poll() is None, (
-                f"the run ended before writing a chunk: {proc.stderr.read().decode()[-2000:]}"
-            )
-            assert time.monotonic() < deadline, "no chunk after 120 s"
-            time.sleep(0.02)
-        os.kill(
-            proc.pid, signal.SIGKILL
-        )  # no cleanup, no finally blocks: like a power cut
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
-    done = len(list((out / "chunks").glob("*.parquet")))
-    assert 1 <= done and not (out / "table.csv").exists(), (
-        "killed before the end: no final table yet"
-    )
-    resumed = tag_folder(folder, out, engine="onnx", batch_size=8)
-    assert "were done in an earlier run" in capsys.readouterr().out
-    reused = resumed.attrs["timing"]["from_earlier_runs"]
-    assert 1 <= reused < len(resumed)
-    assert_same_table(resumed, onnx_table)
-    again = tag_folder(
-        folder, out, engine="onnx", verbose=False
-    )  # a third run has nothing left to do
-    assert (
-        again.attrs["timing"]["from_earlier_runs"] == len(again)
-        and again.attrs["timing"]["tagged"] == 0
-    )
-    assert_same_table(again, onnx_table)
+    assert table.loc["broken/not_really.jpg", "status"] == "not_an_image"
+    assert table.loc["broken/truncated.jpg", "status"] == "unreadable"
 
 
-def test_dask_local_cluster_equals_serial(corpus, onnx_table, tmp_path):
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=False,
-            dashboard_address=None,
-            silence_logs=40,
-        ) as cluster,
-        distributed.Client(cluster, timeout="30s") as client,
-    ):
-        table = tag_folder(
-            corpus[0],
-            tmp_path / "dask",
-            engine="onnx",
-            batch_size=8,
-            client=client,
-            partitions_per_worker=2,
-            timeout=120,
-            verbose=False,
-        )
-    chunks = sorted(
-        p.name for p in (tmp_path / "dask" / "chunks").glob("*.parquet")
-    )
-    assert len({name.split("-")[0] for name in chunks}) == 4, (
-        chunks
-    )  # 2 workers x 2 partitions, own chunks each
-    assert_same_table(table, onnx_table)
+def test_heic_pdf_and_multipage_files(corpus):
+    from helpers.data import load_photo
+
+    folder, _ = corpus
+    table = scan_folder(folder).set_index("path")
+    assert table.loc["phone/IMG_0004.HEIC", ["format", "status"]].tolist() == [
+        "HEIF",
+        "ok",
+    ]
+    heic = read_image(folder / "phone/IMG_0004.HEIC")
+    assert heic.shape == (447, 672, 3) and 0.3 < heic.mean() / 255 < 0.8
+    assert table.loc["scans/minutes_3pages.tif", "pages"] == 3
+    assert table.loc["posters/sticker.gif", "pages"] == 2
+    assert table.loc["scans/leaflet.pdf", ["format", "pages"]].tolist() == [
+        "PDF",
+        2,
+    ]
+    page, text = (load_photo(n, verbose=False) for n in ("page", "text"))
+    tif = folder / "scans/minutes_3pages.tif"
+    np.testing.assert_array_equal(read_image(tif, mode="L", page=1), text)
+    np.testing.assert_array_equal(read_image(tif, mode="L"), page)
+    # the PDF was written at 72 dpi: rendered at 144 dpi each side doubles
+    first = read_image(folder / "scans/leaflet.pdf", dpi=144)
+    assert first.shape[:2] == (2 * page.shape[0], 2 * page.shape[1])
+    second = read_image(folder / "scans/leaflet.pdf", page=1, dpi=72)
+    coffee = load_photo("coffee", verbose=False)
+    assert second.shape == coffee.shape
+    assert np.abs(second.astype(int) - coffee).mean() < 8  # JPEG inside
+
+
+def test_near_groups_do_not_chain_and_report_their_spread():
+    a = 0
+    b = (1 << 8) - 1  # 8 bits from a
+    c = (1 << 16) - 1  # 16 bits from a, 8 from b
+    far = (1 << 64) - 1
+    hexes = [f"{v:016x}" for v in (a, b, c, far)] + [None]
+    group, spread = near_groups(hexes, threshold=10)
+    assert group == [0, 0, None, None, None]  # c is near b, not near a
+    assert spread == [8, 8, None, None, None]
+    group, spread = near_groups(hexes[1:], threshold=10)
+    assert group == [0, 0, None, None] and spread[:2] == [8, 8]
+    group, spread = near_groups(hexes, threshold=16)
+    assert group == [0, 0, 0, None, None] and spread[0] == 16
 
 
 def test_import_is_light():

@@ -9,6 +9,7 @@ import pytest
 from helpers.data import load_coarse_tags
 from helpers.tagging import (
     coarse_proba,
+    crop_and_normalise,
     preprocess,
     tags_over_threshold,
     top_k_tags,
@@ -67,29 +68,63 @@ def test_preprocess_shapes_and_normalisation():
 
 
 def test_preprocess_accepts_gray_float_lists_and_batches():
-    gray = np.zeros((28, 28), dtype=np.uint8)
-    assert preprocess(gray, NORM, size=32).shape == (
-        1,
-        3,
-        32,
-        32,
-    )  # gray -> 3 channels
-    assert preprocess(
-        np.zeros((5, 28, 28), np.uint8), NORM, size=32
-    ).shape == (5, 3, 32, 32)  # gray batch
-    assert preprocess(
-        np.zeros((4, 40, 30, 3), np.uint8), NORM, size=32
-    ).shape == (4, 3, 32, 32)
+    mean, std = np.array(MEAN), np.array(STD)
+
+    def channel_means(x):
+        return x.mean(dim=(2, 3)).numpy()
+
+    gray = np.full((28, 28), 51, dtype=np.uint8)  # 51 / 255 = 0.2
+    x = preprocess(gray, NORM, size=32)
+    assert x.shape == (1, 3, 32, 32)
+    # gray -> the same value in all 3 channels, then each channel normalised with its own mean/std
+    np.testing.assert_allclose(
+        channel_means(x)[0], (0.2 - mean) / std, atol=1e-5
+    )
+    assert float(x.std(dim=(2, 3)).max()) < 1e-5  # a flat image stays flat
+    batch = np.stack(
+        [np.full((28, 28), v, np.uint8) for v in (0, 255, 51, 204, 102)]
+    )
+    xb = preprocess(
+        batch, NORM, size=32
+    )  # a gray batch (N, H, W): 5 images, not one
+    levels = np.array([0, 255, 51, 204, 102]) / 255
+    np.testing.assert_allclose(
+        channel_means(xb), (levels[:, None] - mean) / std, atol=1e-5
+    )
+    rgb = np.zeros((4, 40, 30, 3), np.uint8)
+    rgb[..., 0] = 255  # red
+    xr = preprocess(rgb, NORM, size=32)
+    np.testing.assert_allclose(
+        channel_means(xr),
+        np.tile((np.array([1, 0, 0]) - mean) / std, (4, 1)),
+        atol=1e-5,
+    )
     mixed = [
         np.zeros((40, 60, 3), np.uint8),
         np.ones((100, 90), np.float32),
     ]  # sizes and dtypes may differ
-    x = preprocess(mixed, NORM, size=32)
-    assert x.shape == (2, 3, 32, 32)
+    xm = preprocess(mixed, NORM, size=32)
+    np.testing.assert_allclose(
+        channel_means(xm), [(0 - mean) / std, (1 - mean) / std], atol=1e-5
+    )
     # uint8 255 and float 1.0 are the same colour
     a = preprocess(np.full((40, 40), 255, np.uint8), NORM, size=32)
     b = preprocess(np.ones((40, 40), np.float64), NORM, size=32)
     assert torch.allclose(a, b)
+
+
+def test_crop_and_normalise_is_preprocess_on_a_resized_image():
+    """The folder tagger's NumPy path (read_image(size=256) + crop_and_normalise) equals preprocess."""
+    rng = np.random.default_rng(0)
+    img = rng.integers(
+        0, 256, (256, 341, 3), dtype=np.uint8
+    )  # shorter side 256 = 224 / 0.875
+    want = preprocess(img, NORM)[0].numpy()
+    got = crop_and_normalise(img, MEAN, STD)
+    assert got.shape == (3, 224, 224) and got.dtype == np.float32
+    np.testing.assert_allclose(got, want, atol=1e-5)
+    with pytest.raises(ValueError, match="read_image\\(path, size=256\\)"):
+        crop_and_normalise(img[:100], MEAN, STD)
 
 
 def test_preprocess_centre_crop_keeps_the_middle():
@@ -99,7 +134,7 @@ def test_preprocess_centre_crop_keeps_the_middle():
         img, NORM, size=32, crop_pct=1.0
     )  # shorter side -> 32, width -> 96, crop the middle 32
     white = torch.tensor(
-        [(1 - m) / s for m, s in zip(IMAGENET_MEAN, IMAGENET_STD)]
+        [(1 - m) / s for m, s in zip(IMAGENET_MEAN, IMAGENET_STD, strict=True)]
     ).view(3, 1, 1)
     # all white except the outermost columns, which the antialiasing filter blends with the black
     # sides

@@ -1,9 +1,9 @@
-"""Checks for 10_your_own_images (the demo corpus the notebook writes; paths and rates come in as context)."""
+"""Checks for 10_your_own_images (the demo corpus the notebook writes; paths come in as context)."""
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_int, as_number
+from .answers import AnswerError, as_array, as_int
 
 
 def _stored_pixels(path) -> np.ndarray:
@@ -71,28 +71,68 @@ def _unique_images(answer, folder=None):
     )
 
 
-@exercise("10.hours")
-def _hours(answer, rate=None, images=1_000_000, machines=None):
-    """answer: hours for `images` images on `machines` machines that each tag `rate` images per second."""
-    got = as_number(answer, "one number of hours")
-    if rate is None or machines is None:
-        return "the check needs the measured rate: check('10.hours', hours, rate=rate, images=1_000_000, machines=N_MACHINES)"
-    want = images / (rate * machines) / 3600
-    if abs(got - want) <= 0.02 * want:
+@exercise("10.rows")
+def _rows(answer, files=1200, pdfs=30, pages=10, system=20):
+    """answer: table rows for `files` files, of which `pdfs` PDFs of `pages` pages each and `system` system files."""
+    got = as_int(answer, "a whole number of rows")
+    want = files - pdfs + pdfs * pages
+    if got == want:
         return None
     for wrong, hint in [
-        (want * 3600, "that is in seconds; divide by 3600 for hours"),
-        (want * 60, "that is in minutes; divide by 60 for hours"),
         (
-            want * machines,
-            "that is for one machine; the machines share the images",
+            files,
+            "a PDF is not one row: think about what one row describes for a scanned document",
         ),
         (
-            want * machines * machines,
-            "multiply the rate by the number of machines, "
-            "do not multiply the time",
+            files - pdfs + pdfs * pages - system,
+            "system files (.DS_Store, Thumbs.db) are skipped, not dropped: each keeps a row with its status, "
+            "so the table still counts every file found",
+        ),
+        (
+            files + pdfs * pages,
+            "each PDF's pages replace its one row; they are not added to it",
+        ),
+        (
+            files - system,
+            "a PDF is not one row, and system files keep a row with their status",
         ),
     ]:
-        if abs(got - wrong) <= 0.02 * abs(wrong):
+        if got == wrong:
             return hint
-    return "time = images / (images per second per machine x machines), in seconds; then / 3600"
+    return "count one row per file, except that a PDF gives one row per page; skipped files keep their row"
+
+
+JUDGE_OPTIONS = {
+    "a": "drop the 'uncertain' rows and compute the share among the rest",
+    "b": "count the 'uncertain' rows as 'not vehicle'",
+    "c": "report the share of 'uncertain' rows per city beside the result, and hand-code a random sample "
+    "of each city's uncertain photos to see what they show",
+    "d": "lower coarse_min until no photo is 'uncertain'",
+}
+
+
+@exercise("10.uncertain")
+def _uncertain(answer):
+    """answer: the letter of the defensible way to handle 'uncertain' coarse tags when comparing two cities."""
+    if isinstance(answer, (list, tuple, set)) and len(answer) == 1:
+        answer = next(iter(answer))
+    if (
+        not isinstance(answer, str)
+        or answer.strip().strip("()").lower()[:1] not in JUDGE_OPTIONS
+    ):
+        raise AnswerError(
+            f"give one letter as a string, one of {sorted(JUDGE_OPTIONS)}, e.g. 'a'"
+        )
+    letter = answer.strip().strip("()").lower()[:1]
+    if letter == "c":
+        return None
+    return {
+        "a": "dropping rows is neutral only if being uncertain has nothing to do with the city. Night photos "
+        "from old phones are more often uncertain, so each city's share would come from a different kind of "
+        "photo: ask which variable that biases",
+        "b": "that decides every doubtful photo as a 'no'. The city with more uncertain photos gets a lower "
+        "share for a reason that has nothing to do with vehicles: the error is not the same in both groups",
+        "d": "a lower threshold hides the uncertainty without removing it: the same photos now get a guess, and "
+        "a diffuse guess lands on the coarse tag with the most classes. What would tell you whether the "
+        "uncertain photos differ between the cities?",
+    }[letter]
