@@ -6,7 +6,7 @@ VENV ?= .venv$(if $(filter-out 3,$(_PYVER)),-$(_PYVER))
 PY := $(VENV)/bin/python
 export PYTHON VENV
 
-.PHONY: setup course editions lock test test-fast lab notebooks bench clean
+.PHONY: setup course editions lock test test-fast lab refresh notebooks bench clean
 
 setup:
 	@bash tools/setup.sh
@@ -39,17 +39,32 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -m "not notebooks"
 
-## Open JupyterLab on the course, in notebooks/; prints the URL to open. As root (containers) it adds
+## Open JupyterLab and print the URL to open. EDITION=student (default): your personal working copy work/
+## (made from student/ on the first run, never overwritten; new notebooks are copied in), exercises without
+## solutions. EDITION=instructor: notebooks/, with solutions and stored outputs. As root (containers) it adds
 ## --allow-root. LAB_PORT=8890 for another port, LAB_IP=0.0.0.0 to reach it from outside a container,
-## JUPYTER_TOKEN=... to choose the token (otherwise a random one), LAB_ARGS=--no-browser.
+## JUPYTER_TOKEN=... to choose the token (otherwise a random one), LAB_ARGS=--no-browser, WORK=dir for another copy.
 LAB_PORT ?= 8888
 LAB_IP ?= localhost
+EDITION ?= student
+WORK ?= work
 lab: setup
-	@token=$${JUPYTER_TOKEN-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \
+	@case "$(EDITION)" in \
+	  student) $(PY) -m tools.workcopy sync --work "$(WORK)" || exit 1; dir="$(WORK)";; \
+	  instructor) dir=notebooks;; \
+	  *) echo "make lab: EDITION=$(EDITION)? Use EDITION=student (your working copy, the default) or EDITION=instructor (notebooks/)"; exit 2;; \
+	esac; \
+	token=$${JUPYTER_TOKEN-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \
 	root=$$([ "$$(id -u)" = 0 ] && echo --allow-root); \
 	echo "lab: open http://$(if $(filter 0.0.0.0,$(LAB_IP)),localhost,$(LAB_IP)):$(LAB_PORT)/lab?token=$$token (Ctrl-C twice stops JupyterLab)"; \
+	echo "lab: the $(EDITION) edition, in $$dir/"; \
 	JUPYTER_TOKEN=$$token exec $(VENV)/bin/jupyter lab --ip=$(LAB_IP) --port=$(LAB_PORT) --ServerApp.port_retries=0 \
-	  --ServerApp.root_dir="$(CURDIR)" --ContentsManager.preferred_dir=notebooks $$root $(LAB_ARGS)
+	  --ServerApp.root_dir="$(CURDIR)" --ContentsManager.preferred_dir="$$dir" $$root $(LAB_ARGS)
+
+## Replace one notebook of your working copy by the course's current student edition: make refresh NB=03.
+## Your old file stays beside it as NN_topic.backup-DATE-TIME.ipynb.
+refresh: setup
+	@$(PY) -m tools.workcopy refresh "$(NB)" --work "$(WORK)"
 
 ## Re-execute the stored notebooks in place (lecture mode), for authors after a change: make notebooks NB=05.
 ## MODE=full runs them with course.full_parameters into build/full/ instead (sources untouched).
