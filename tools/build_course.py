@@ -250,7 +250,8 @@ def banner(name: str) -> str:
         f"or open it on [Binder]({editions.binder_url('student/' + name)}) or "
         f"[Colab]({editions.colab_url('student/' + name)}). "
         f"Instructor edition with solutions: [{name} on GitHub]({editions.github_url('notebooks/' + name)}).\n"
-        f"On Binder, shut down the previous notebook's kernel first: its 2 GiB are shared by every open kernel.\n"
+        f"On Binder, shut down the previous notebook's kernel first: its 2 GiB are shared by every open kernel, "
+        f"and two deep-learning notebooks (06 and 07) already hold 1.6 GiB.\n"
         f"```"
     )
 
