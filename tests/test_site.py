@@ -370,6 +370,10 @@ def test_layout_in_a_browser(site, tmp_path):
                     problems.append(
                         f"{name}: a table is {max(wide)} px wider than its column"
                     )
+                if r["pageWidth"] > r["window"]:
+                    problems.append(
+                        f"{name}: the page scrolls sideways ({r['pageWidth']} px)"
+                    )
                 if r["openDetails"]:
                     problems.append(
                         f"{name}: {r['openDetails']} folded blocks open by default"
@@ -380,10 +384,6 @@ def test_layout_in_a_browser(site, tmp_path):
                     if r["cells"] and r["chars"] < 79:
                         problems.append(
                             f"{name}: code cells show {r['chars']} characters, not 79"
-                        )
-                    if r["pageWidth"] > r["window"]:
-                        problems.append(
-                            f"{name}: the page scrolls sideways ({r['pageWidth']} px)"
                         )
                     for alt in r["alts"]:
                         figures += 1
