@@ -9,7 +9,7 @@ OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\(3\.[0-9]*\)".*/\1/p' 
 export PYTHON VENV
 
 .DEFAULT_GOAL := help
-.PHONY: help setup course editions lock test test-fast lint format lab notebook need-nb notebooks bench clean
+.PHONY: help setup course editions lock test test-fast lint format lab refresh notebook need-nb notebooks bench clean
 
 ## List the targets, each with the first line of its comment (this list).
 help:
@@ -59,17 +59,32 @@ format: setup
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-## Open JupyterLab on the course, in notebooks/; prints the URL to open. As root (containers) it adds
+## Open JupyterLab and print the URL to open. EDITION=student (default): your personal working copy work/
+## (made from student/ on the first run, never overwritten; new notebooks are copied in), exercises without
+## solutions. EDITION=instructor: notebooks/, with solutions and stored outputs. As root (containers) it adds
 ## --allow-root. LAB_PORT=8890 for another port, LAB_IP=0.0.0.0 to reach it from outside a container,
-## JUPYTER_TOKEN=... to choose the token (otherwise a random one), LAB_ARGS=--no-browser.
+## JUPYTER_TOKEN=... to choose the token (otherwise a random one), LAB_ARGS=--no-browser, WORK=dir for another copy.
 LAB_PORT ?= 8888
 LAB_IP ?= localhost
+EDITION ?= student
+WORK ?= work
 lab: setup
-	@token=$${JUPYTER_TOKEN-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \
+	@case "$(EDITION)" in \
+	  student) $(PY) -m tools.workcopy sync --work "$(WORK)" || exit 1; dir="$(WORK)";; \
+	  instructor) dir=notebooks;; \
+	  *) echo "make lab: EDITION=$(EDITION)? Use EDITION=student (your working copy, the default) or EDITION=instructor (notebooks/)"; exit 2;; \
+	esac; \
+	token=$${JUPYTER_TOKEN-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \
 	root=$$([ "$$(id -u)" = 0 ] && echo --allow-root); \
 	echo "lab: open http://$(if $(filter 0.0.0.0,$(LAB_IP)),localhost,$(LAB_IP)):$(LAB_PORT)/lab?token=$$token (Ctrl-C twice stops JupyterLab)"; \
+	echo "lab: the $(EDITION) edition, in $$dir/"; \
 	JUPYTER_TOKEN=$$token exec $(VENV)/bin/jupyter lab --ip=$(LAB_IP) --port=$(LAB_PORT) --ServerApp.port_retries=0 \
-	  --ServerApp.root_dir="$(CURDIR)" --ContentsManager.preferred_dir=notebooks $$root $(LAB_ARGS)
+	  --ServerApp.root_dir="$(CURDIR)" --ContentsManager.preferred_dir="$$dir" $$root $(LAB_ARGS)
+
+## Replace one notebook of your working copy by the course's current student edition: make refresh NB=03.
+## Your old file stays beside it as NN_topic.backup-DATE-TIME.ipynb.
+refresh: setup
+	@$(PY) -m tools.workcopy refresh "$(NB)" --work "$(WORK)"
 
 ## After changing notebook NB (or code it calls), e.g. make notebook NB=03: regenerate all that comes from it.
 ## Re-executes it, recomputes its header time and README row, refreshes the README's benchmark figures and

@@ -30,7 +30,9 @@ PAGE_REPORT = r"""
   const images = [...document.images];
   images.forEach(i => { i.loading = "eager"; });
   await Promise.all(images.map(i => i.complete ? null :
-      new Promise(done => { i.addEventListener("load", done); i.addEventListener("error", done); setTimeout(done, 10000); })));
+      new Promise(done => {
+        i.addEventListener("load", done); i.addEventListener("error", done); setTimeout(done, 10000);
+      })));
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
   const code = "pre, code, script, style, textarea, mjx-container, .highlight, .output, .cell_output";
   const rawTex = [];
@@ -199,6 +201,24 @@ class Chromium:
             self.ws.settimeout(self.timeout)
         report["errors"] = self.console_errors()
         return report
+
+    def set_viewport(self, width: int, height: int, mobile: bool = False):
+        """Lay pages out as a window `width` CSS pixels wide (a phone: mobile=True, 390 px)."""
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=mobile,
+        )
+
+    def screenshot(self, path: Path, full_page: bool = False):
+        """A PNG of what the window shows (or of the whole page)."""
+        import base64
+
+        params = {"format": "png", "captureBeyondViewport": full_page}
+        data = self.call("Page.captureScreenshot", **params)["data"]
+        Path(path).write_bytes(base64.b64decode(data))
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the current page (promises awaited)."""

@@ -1,4 +1,5 @@
-"""The student edition transform and parameter parsing (the site: tests/test_site.py; student/: tests/test_editions.py)."""
+"""The student edition transform, parameter parsing and the site's page transforms (the built site: tests/test_site.py;
+student/: tests/test_editions.py)."""
 
 from pathlib import Path
 
@@ -178,3 +179,67 @@ def test_nbval_compares_exercise_outputs(tmp_path):
     assert results["bad"][0] == 1 and "1 failed" in results["bad"][1], results[
         "bad"
     ][1]
+
+
+def test_figure_alt_text_comes_from_a_title_or_the_prose():
+    from tools.build_course import figure_alt
+
+    cell = nbformat.v4.new_code_cell(
+        'show_with_histogram(cat, title="Chelsea, RGB");'
+    )
+    assert figure_alt(cell, "anything") == "Figure: Chelsea, RGB"
+    cell = nbformat.v4.new_code_cell(
+        'ax.set_title(f"{bins} bins")'
+    )  # depends on a value: use the prose
+    assert (
+        figure_alt(cell, "## 5. Colour-based segmentation\nText.")
+        == "Figure: Colour-based segmentation"
+    )
+    md = "Red is **brightest** on average and blue darkest: see [the plot](#x). More text here."
+    assert (
+        figure_alt(cell, md)
+        == "Figure: Red is brightest on average and blue darkest"
+    )
+    assert figure_alt(cell, None) == "Figure"
+
+
+def test_site_folds_each_solution_after_the_students_blank():
+    from tools.build_course import fold_solutions
+
+    nb = nbformat.v4.new_notebook()
+    source = (
+        'x = ...\n# BEGIN SOLUTION\nx = 42\n# END SOLUTION\ncheck("00.x", x)'
+    )
+    cell = nbformat.v4.new_code_cell(
+        source, metadata={"tags": ["exercise", "solution"]}
+    )
+    cell.outputs = [
+        nbformat.v4.new_output("stream", text="✅ Exercise 00.x: correct!\n")
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("prompt"), cell]
+    assert fold_solutions(nb) == 1
+    blank, solution = nb.cells[1], nb.cells[2]
+    assert blank.source == 'x = ...\ncheck("00.x", x)' and blank.outputs == []
+    assert (
+        "solution" not in blank.metadata["tags"]
+        and "hide-cell" not in blank.metadata["tags"]
+    )
+    assert (
+        "hide-cell" in solution.metadata["tags"] and solution.source == source
+    )
+    assert solution.metadata["mystnb"]["code_prompt_show"] == "Show solution"
+    assert solution.outputs[0]["text"].startswith("✅")
+
+
+def test_semester_packs_consecutive_notebooks_into_sessions():
+    from tools import build_course
+
+    rows = build_course.readme_notebooks()
+    weeks = build_course.semester()
+    assert [
+        r for week in weeks for r in week
+    ] == rows  # every notebook once, in order
+    for week in weeks:
+        total = sum(r["minutes"] for r in week)
+        assert total <= build_course.SESSION_MINUTES or len(week) == 1, week
+    assert build_course.supported_pythons() == "Python 3.11 to 3.13"

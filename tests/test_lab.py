@@ -1,6 +1,7 @@
-"""The README's JupyterLab command, `make lab`, starts a server that lists the course notebooks.
+"""The README's JupyterLab command, `make lab`, opens the student's working copy (or, with
+EDITION=instructor, notebooks/), and the working copy is made once and never overwritten.
 
-It runs the Makefile's `lab` recipe with the interpreter running these tests (VENV=sys.prefix) on a
+The server test runs the Makefile's `lab` recipe with the interpreter running these tests (VENV=sys.prefix) on a
 free local port, with a known token and no browser; `-o setup` skips the setup step, which `make
 test` has just run. As root (containers, these machines) this also proves the `--allow-root` path.
 """
@@ -60,8 +61,10 @@ def wait_for_server(proc, url, log, timeout=90):
 @pytest.mark.skipif(
     shutil.which("make") is None, reason="make is not installed"
 )
-def test_make_lab_serves_the_notebooks(tmp_path):
+def test_make_lab_serves_the_working_copy(tmp_path):
     port = free_port()
+    work = f"build/test-lab-work-{os.getpid()}"  # relative to the course root, like work/
+    shutil.rmtree(ROOT / work, ignore_errors=True)
     log = tmp_path / "lab.log"
     env = dict(
         os.environ,
@@ -77,6 +80,7 @@ def test_make_lab_serves_the_notebooks(tmp_path):
         f"VENV={sys.prefix}",
         f"LAB_PORT={port}",
         "LAB_ARGS=--no-browser",
+        f"WORK={work}",
     ]
     with open(log, "w") as out:
         proc = subprocess.Popen(
@@ -90,7 +94,7 @@ def test_make_lab_serves_the_notebooks(tmp_path):
     try:
         base = f"http://localhost:{port}"
         status, body = wait_for_server(
-            proc, f"{base}/api/contents/notebooks", log
+            proc, f"{base}/api/contents/{work}", log
         )
         assert status == 200
         listing = json.loads(body)
@@ -110,9 +114,10 @@ def test_make_lab_serves_the_notebooks(tmp_path):
         assert printed.group(1) == f"{base}/lab?token={TOKEN}"
         status, page = get(printed.group(1), token=None)
         assert status == 200 and "JupyterLab" in page
-        assert re.search(r'"preferredPath":\s*"notebooks"', page), (
-            "the file browser should open in notebooks/"
+        assert re.search(rf'"preferredPath":\s*"{work}"', page), (
+            "the file browser should open in the working copy"
         )
+        assert "lab: the student edition" in log.read_text()
 
         # The token is required: without it the API refuses.
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -132,28 +137,29 @@ def test_make_lab_serves_the_notebooks(tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+        shutil.rmtree(ROOT / work, ignore_errors=True)
 
 
 @pytest.mark.skipif(
     shutil.which("make") is None, reason="make is not installed"
 )
-@pytest.mark.parametrize("uid, allow_root", [("0", True), ("1000", False)])
-def test_make_lab_adds_allow_root_only_for_root(tmp_path, uid, allow_root):
-    """The recipe's command line, with `id -u` faked and a stand-in `jupyter` that prints its arguments."""
+def fake_lab(tmp_path, uid="1000", *args):
+    """Run the recipe with `id -u` faked and a stand-in `jupyter` that prints its arguments."""
     bin_dir = tmp_path / "bin"
     venv_bin = tmp_path / "venv" / "bin"
-    bin_dir.mkdir()
-    venv_bin.mkdir(parents=True)
+    bin_dir.mkdir(exist_ok=True)
+    venv_bin.mkdir(parents=True, exist_ok=True)
     (bin_dir / "id").write_text(
         f'#!/bin/sh\n[ "$1" = "-u" ] && echo {uid} && exit 0\nexec /usr/bin/id "$@"\n'
     )
     (venv_bin / "jupyter").write_text('#!/bin/sh\necho "jupyter $*"\n')
-    (venv_bin / "python").symlink_to(sys.executable)
+    if not (venv_bin / "python").exists():
+        (venv_bin / "python").symlink_to(sys.executable)
     for f in (bin_dir / "id", venv_bin / "jupyter"):
         f.chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     env.pop("JUPYTER_TOKEN", None)
-    out = subprocess.run(
+    return subprocess.run(
         [
             "make",
             "--no-print-directory",
@@ -162,13 +168,22 @@ def test_make_lab_adds_allow_root_only_for_root(tmp_path, uid, allow_root):
             "lab",
             f"VENV={tmp_path / 'venv'}",
             "LAB_PORT=8899",
+            *args,
         ],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
+
+
+@pytest.mark.skipif(
+    shutil.which("make") is None, reason="make is not installed"
+)
+@pytest.mark.parametrize("uid, allow_root", [("0", True), ("1000", False)])
+def test_make_lab_adds_allow_root_only_for_root(tmp_path, uid, allow_root):
+    out = fake_lab(tmp_path, uid, "EDITION=instructor")
     assert out.returncode == 0, out.stderr
     (token,) = re.findall(
         r"lab: open http://localhost:8899/lab\?token=([0-9a-f]{32}) ",
@@ -181,3 +196,101 @@ def test_make_lab_adds_allow_root_only_for_root(tmp_path, uid, allow_root):
         "jupyter lab --ip=localhost --port=8899 --ServerApp.port_retries=0"
     )
     assert ("--allow-root" in jupyter.split()) == allow_root, jupyter
+    assert "--ContentsManager.preferred_dir=notebooks" in jupyter.split()
+
+
+@pytest.mark.skipif(
+    shutil.which("make") is None, reason="make is not installed"
+)
+def test_make_lab_editions(tmp_path):
+    """The default opens the working copy (made first); a wrong EDITION is refused with the choices."""
+    work = f"build/test-lab-editions-{os.getpid()}"
+    try:
+        out = fake_lab(tmp_path, "1000", f"WORK={work}")
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert f"--ContentsManager.preferred_dir={work}" in out.stdout
+        assert sorted(p.name for p in (ROOT / work).glob("*.ipynb")) == (
+            NOTEBOOKS
+        )
+        bad = fake_lab(tmp_path, "1000", "EDITION=teacher")
+        assert bad.returncode != 0
+        assert "EDITION=student" in bad.stdout and "EDITION=instructor" in (
+            bad.stdout
+        )
+    finally:
+        shutil.rmtree(ROOT / work, ignore_errors=True)
+
+
+def test_working_copy_is_made_once_and_never_overwritten(tmp_path):
+    """sync copies the student edition in; the student's edits survive a changed course; a new notebook
+    is copied in; refresh replaces one notebook and keeps the old one as a backup."""
+    from tools import workcopy
+
+    student, work = tmp_path / "student", tmp_path / "work"
+    student.mkdir()
+    for name in ("00_a.ipynb", "01_b.ipynb"):
+        (student / name).write_text(f"course {name} v1")
+    assert workcopy.sync(student, work) == ["00_a.ipynb", "01_b.ipynb"]
+    assert (work / "01_b.ipynb").read_text() == "course 01_b.ipynb v1"
+    assert (work / "README.md").is_file()
+
+    (work / "01_b.ipynb").write_text("my answers")  # the student works
+    (student / "01_b.ipynb").write_text(
+        "course 01_b.ipynb v2"
+    )  # the course changes
+    (student / "02_c.ipynb").write_text("course 02_c.ipynb v1")  # and grows
+    (work / "00_a.ipynb").unlink()  # the student deleted one
+    assert workcopy.sync(student, work) == ["00_a.ipynb", "02_c.ipynb"]
+    assert (work / "01_b.ipynb").read_text() == "my answers"
+    assert workcopy.sync(student, work) == []  # nothing more to do
+
+    name, backup = workcopy.refresh("1", student, work)
+    assert name == "01_b.ipynb" and backup.startswith("01_b.backup-")
+    assert (work / "01_b.ipynb").read_text() == "course 01_b.ipynb v2"
+    assert (work / backup).read_text() == "my answers"
+    _, second = workcopy.refresh(
+        "01", student, work
+    )  # twice in a second: no backup lost
+    assert second != backup and (work / backup).read_text() == "my answers"
+    assert len(list(work.glob("01_b.backup-*.ipynb"))) == 2
+    with pytest.raises(
+        ValueError, match=r"no student notebook numbered '07'.*00, 01, 02"
+    ):
+        workcopy.refresh("07", student, work)
+    with pytest.raises(FileNotFoundError, match="make editions"):
+        workcopy.sync(tmp_path / "nothing", work)
+
+
+@pytest.mark.skipif(
+    shutil.which("make") is None, reason="make is not installed"
+)
+def test_make_refresh(tmp_path):
+    work = f"build/test-refresh-{os.getpid()}"
+    try:
+        (ROOT / work).mkdir(parents=True)
+        (ROOT / work / NOTEBOOKS[3]).write_text("my answers")
+        out = subprocess.run(
+            [
+                "make",
+                "--no-print-directory",
+                "-o",
+                "setup",
+                "refresh",
+                "NB=03",
+                f"VENV={sys.prefix}",
+                f"WORK={work}",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "your old one is 03_" in out.stdout
+        assert (ROOT / work / NOTEBOOKS[3]).read_text() == (
+            ROOT / "student" / NOTEBOOKS[3]
+        ).read_text()
+        (backup,) = (ROOT / work).glob("03_*.backup-*.ipynb")
+        assert backup.read_text() == "my answers"
+    finally:
+        shutil.rmtree(ROOT / work, ignore_errors=True)

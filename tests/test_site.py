@@ -191,3 +191,213 @@ def test_every_page_in_a_browser_without_network(site, tmp_path):
     assert typeset > 100, (
         f"only {typeset} formulas typeset: is MathJax running?"
     )
+
+
+def solution_lines(path) -> list[str]:
+    """The lines between # BEGIN SOLUTION and # END SOLUTION of a notebook that appear nowhere else in it."""
+    import nbformat
+
+    from tools.notebook_tools import tags
+
+    lines = []
+    cells = nbformat.read(path, as_version=4).cells
+    elsewhere = "\n".join(c.source for c in cells if "solution" not in tags(c))
+    for cell in cells:
+        if "solution" in tags(cell) and cell.cell_type == "code":
+            inside = False
+            for line in cell.source.splitlines():
+                if line.strip() == "# BEGIN SOLUTION":
+                    inside = True
+                elif line.strip() == "# END SOLUTION":
+                    inside = False
+                elif (
+                    inside
+                    and len(line.strip()) >= 12
+                    and line.strip()
+                    not in elsewhere  # e.g. a prompt's example of the answer's form
+                ):
+                    lines.append(line.strip())
+    return lines
+
+
+@pytest.mark.parametrize("path", BOOKS, ids=[p.stem for p in BOOKS])
+def test_solutions_are_folded(site, path):
+    """Every solution line sits inside a closed <details> ("Show solution") together with its ✅ output,
+    and the student's blank comes first, open."""
+    from bs4 import BeautifulSoup
+
+    html, _ = site
+    soup = BeautifulSoup(
+        (html / f"{path.stem}.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    article = soup.find("article")
+    folds = [
+        d
+        for d in article.find_all("details")
+        if "Show solution" in d.summary.get_text()
+    ]
+    wanted = solution_lines(path)
+    assert wanted and len(folds) == len(
+        [
+            c
+            for c in __import__("nbformat").read(path, as_version=4).cells
+            if "solution" in c.metadata.get("tags", [])
+        ]
+    )
+    for d in folds:
+        assert not d.has_attr("open"), "a solution is open by default"
+        assert "✅" in d.get_text(), "the solution's ✅ output is not inside"
+        blank = d.find_parent(class_="cell").find_previous_sibling(
+            class_="cell"
+        )
+        assert blank is not None and "= ..." in blank.get_text()
+    for d in folds:
+        d.decompose()
+    shown = article.get_text()
+    assert "BEGIN SOLUTION" not in shown
+    leaked = [line for line in wanted if line in shown]
+    assert not leaked, f"solution lines outside a closed block: {leaked[:5]}"
+
+
+def test_landing_page(site):
+    """The intro: every notebook with what it teaches and its time (from the README table), the paths,
+    prerequisites as links, the supported Pythons as pyproject.toml says, both editions explained."""
+    from bs4 import BeautifulSoup
+
+    from tools import build_course
+
+    html, _ = site
+    soup = BeautifulSoup(
+        (html / "intro.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    text = re.sub(r"\s+", " ", soup.get_text(" "))
+    rows = build_course.readme_notebooks()
+    table = soup.find("table")
+    links = [a["href"] for a in table.find_all("a")]
+    assert links == [f"{p.stem}.html" for p in BOOKS]
+    shown = re.sub(
+        r"[_’]", lambda m: "'" if m[0] == "’" else "", table.get_text(" ")
+    )
+    for row in rows:
+        assert f"{row['minutes']} min" in shown
+        assert row["what"].split(";")[0].replace("_", "") in shown, row
+    assert "A semester of weekly sessions" in text
+    assert "A two-day workshop" in text
+    pre = soup.find(id="before-you-start")
+    assert len(pre.find_all("a", href=re.compile("^https://"))) >= 4
+    pythons = build_course.supported_pythons()
+    assert pythons == "Python 3.11 to 3.13" or pythons.startswith("Python 3.")
+    assert pythons in text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"**{pythons}**" in readme, (
+        "README and site state the supported Pythons differently"
+    )
+    assert not re.search(r"Python 3\.\d+ or newer", readme + text)
+    for phrase in (
+        "student edition",
+        "instructor edition",
+        "make lab",
+        "EDITION=instructor",
+        "make refresh",
+    ):
+        assert phrase in text, phrase
+    assert "lecturers_guide.html" in str(soup)
+
+
+def test_lecturers_guide_page(site):
+    html, _ = site
+    page = (html / "lecturers_guide.html").read_text(encoding="utf-8")
+    for path in BOOKS:
+        assert f'href="{path.stem}.html' in page, path.name
+    assert not re.search(r'href="notebooks/', page)
+
+
+LAYOUT = r"""(() => {
+  const pres = [...document.querySelectorAll("div.cell_input pre")];
+  let chars = null;
+  if (pres.length) {
+    const pre = pres[0], probe = document.createElement("span");
+    probe.textContent = "x".repeat(79);
+    pre.appendChild(probe);
+    const cs = getComputedStyle(pre);
+    const inner = pre.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    chars = Math.floor(inner / (probe.getBoundingClientRect().width / 79));
+    probe.remove();
+  }
+  const icon = document.querySelector("link[rel~=icon]");
+  return {
+    cells: pres.length,
+    scrolling: pres.filter(p => p.scrollWidth > p.clientWidth + 1).length,
+    chars: chars,
+    pageWidth: document.documentElement.scrollWidth,
+    window: window.innerWidth,
+    tables: [...document.querySelectorAll("article table.table")].map(t => t.scrollWidth - t.parentElement.clientWidth),
+    openDetails: document.querySelectorAll("article details[open]").length,
+    alts: [...document.querySelectorAll("article img")].map(i => i.getAttribute("alt") || ""),
+    icon: icon ? icon.href : null,
+  };
+})()"""
+
+
+def test_layout_in_a_browser(site, tmp_path):
+    """Measured in Chromium at 1280 px (desktop) and 390 px (phone): code cells show 79 characters and do
+    not scroll sideways; markdown tables fit their column; solutions are closed; every figure has alt text
+    that is not a hash file name; the favicon exists (no 404)."""
+    from cdp import Chromium, find_chromium
+
+    exe = find_chromium()
+    if exe is None:
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium)"
+        )
+    html, _ = site
+    pages = [html / f"{p.stem}.html" for p in BOOKS] + [
+        html / "intro.html",
+        html / "licences.html",
+        html / "lecturers_guide.html",
+    ]
+    problems, cells, scrolling, figures = [], 0, 0, 0
+    for width in (1280, 390):
+        browser = Chromium(exe, tmp_path / f"profile-{width}")
+        try:
+            browser.set_viewport(width, 900, mobile=width < 600)
+            for page in pages:
+                browser.visit(page.as_uri())
+                r = browser.evaluate(LAYOUT)
+                name = f"{page.name} at {width} px"
+                wide = [d for d in r["tables"] if d > 1]
+                if wide:
+                    problems.append(
+                        f"{name}: a table is {max(wide)} px wider than its column"
+                    )
+                if r["pageWidth"] > r["window"]:
+                    problems.append(
+                        f"{name}: the page scrolls sideways ({r['pageWidth']} px)"
+                    )
+                if r["openDetails"]:
+                    problems.append(
+                        f"{name}: {r['openDetails']} folded blocks open by default"
+                    )
+                if width == 1280:
+                    cells += r["cells"]
+                    scrolling += r["scrolling"]
+                    if r["cells"] and r["chars"] < 79:
+                        problems.append(
+                            f"{name}: code cells show {r['chars']} characters, not 79"
+                        )
+                    for alt in r["alts"]:
+                        figures += 1
+                        if not alt.strip() or re.search(
+                            r"[0-9a-f]{32}|\.png$", alt
+                        ):
+                            problems.append(f"{name}: figure alt text {alt!r}")
+                    icon = r["icon"] and local_file(r["icon"])[0]
+                    if not icon or not icon.is_file():
+                        problems.append(f"{name}: favicon {r['icon']} missing")
+        finally:
+            browser.close()
+    assert cells > 300 and figures > 50, (cells, figures)
+    assert scrolling <= 0.05 * cells, (
+        f"{scrolling} of {cells} code cells scroll sideways at 1280 px"
+    )
+    assert not problems, "\n".join(problems[:40])

@@ -15,17 +15,25 @@ Sphinx keeps its doctrees in DIR/.doctrees, so a rebuild with unchanged notebook
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import shutil
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import nbformat
 import yaml
 
 from tools import editions
-from tools.notebook_tools import ROOT, course_notebooks, execute
+from tools.notebook_tools import (
+    ROOT,
+    course_notebooks,
+    execute,
+    strip_solution,
+    tags,
+)
 
 BOOK = ROOT / "book"
 BUILD = ROOT / "build"
@@ -33,6 +41,35 @@ RESOURCES = re.compile(
     r"<!-- resources:start -->\n(.*?)<!-- resources:end -->", re.S
 )
 BANNER_TAG = "course-links"
+GUIDE = ROOT / "LECTURERS_GUIDE.md"
+# Suggested paths through the course (notebook numbers); their times are read from the README table.
+WORKSHOP = {  # a two-day workshop: notebook numbers per day (times come from the README table)
+    "Day 1: classical computer vision": ["00", "01", "02", "03", "04", "05"],
+    "Day 2: deep learning and a study": ["06", "07", "08", "11"],
+}
+SESSION_MINUTES = 90
+PREREQUISITES = [
+    (
+        "Python basics: variables, lists, loops, functions",
+        "https://docs.python.org/3/tutorial/",
+    ),
+    (
+        "Jupyter notebooks: running cells, restarting a kernel",
+        "https://docs.jupyter.org/en/latest/start/index.html",
+    ),
+    (
+        "NumPy arrays (the first half is enough)",
+        "https://numpy.org/doc/stable/user/absolute_beginners.html",
+    ),
+    (
+        "pandas tables",
+        "https://pandas.pydata.org/docs/user_guide/10min.html",
+    ),
+    (
+        "Regression and classification, training vs test data",
+        "https://scikit-learn.org/stable/getting_started.html",
+    ),
+]
 
 
 def write_if_changed(path: Path, text: str):
@@ -72,7 +109,126 @@ def links() -> dict:
             "notebooks/00_setup_check.ipynb"
         ),
         "instructor_folder": f"{s['repository']}/tree/{s['ref']}/notebooks",
+        "pythons": supported_pythons(),
+        "notebook_table": notebook_table(),
+        "paths": suggested_paths(),
+        "prerequisites": "\n".join(
+            f"- [{text}]({url})" for text, url in PREREQUISITES
+        ),
     }
+
+
+def supported_pythons() -> str:
+    """'Python 3.11 to 3.13', from pyproject.toml's classifiers (the one statement everywhere)."""
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    found = sorted(
+        (tuple(int(x) for x in m.groups()))
+        for c in conf["project"]["classifiers"]
+        if (
+            m := re.fullmatch(
+                r"Programming Language :: Python :: (\d+)\.(\d+)", c
+            )
+        )
+    )
+    if not found:
+        raise ValueError(
+            "pyproject.toml names no 'Programming Language :: Python :: 3.N' classifier"
+        )
+    low, high = (f"{a}.{b}" for a, b in (found[0], found[-1]))
+    return f"Python {low}" if low == high else f"Python {low} to {high}"
+
+
+def readme_notebooks() -> list[dict]:
+    """The README's notebook table: number, file, what you do, minutes (one source for README and site)."""
+    rows = []
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        m = re.fullmatch(
+            r"\| (\d\d) \| \[\w+\]\(notebooks/(\d\d_\w+\.ipynb)\) \| (.+) \| (\d+) min \|",
+            line.strip(),
+        )
+        if m:
+            rows.append(
+                dict(number=m[1], file=m[2], what=m[3], minutes=int(m[4]))
+            )
+    names = [p.name for p in course_notebooks()]
+    if [r["file"] for r in rows] != names:
+        raise ValueError(
+            f"README.md's notebook table lists {[r['file'] for r in rows]}, notebooks/ has {names}"
+        )
+    return rows
+
+
+def notebook_title(name: str) -> str:
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    first = nb.cells[0].source.splitlines()[0]
+    return re.sub(r"^#\s*\d\d\s*·\s*", "", first).strip()
+
+
+def notebook_table() -> str:
+    rows = readme_notebooks()
+    lines = ["| # | notebook | what you do | time |", "|---|---|---|---|"]
+    lines += [
+        f"| {r['number']} | [{notebook_title(r['file'])}]({r['file']}) | {r['what']} | {r['minutes']} min |"
+        for r in rows
+    ]
+    total = sum(r["minutes"] for r in rows)
+    return (
+        "\n".join(lines)
+        + f"\n\nIn all about {total / 60:.0f} hours of class time."
+    )
+
+
+def hours(minutes: int) -> str:
+    return (
+        f"{minutes // 60} h {minutes % 60:02d} min"
+        if minutes >= 60
+        else f"{minutes} min"
+    )
+
+
+def semester() -> list[list[dict]]:
+    """Consecutive notebooks packed into weekly sessions of at most SESSION_MINUTES."""
+    weeks, week = [], []
+    for r in readme_notebooks():
+        if (
+            week
+            and sum(x["minutes"] for x in week) + r["minutes"]
+            > SESSION_MINUTES
+        ):
+            weeks.append(week)
+            week = []
+        week.append(r)
+    return weeks + [week] if week else weeks
+
+
+def suggested_paths() -> str:
+    rows = {r["number"]: r for r in readme_notebooks()}
+    weeks = semester()
+    out = [
+        f"**A semester of weekly sessions** ({SESSION_MINUTES} minutes each; {len(weeks)} weeks of notebooks, "
+        "then the remaining weeks for a project on the students' own images with notebook 10's tools):",
+        "",
+        "| week | notebooks | time |",
+        "|---|---|---|",
+    ]
+    for i, week in enumerate(weeks, 1):
+        names = " + ".join(f"[{r['number']}]({r['file']})" for r in week)
+        out.append(
+            f"| {i} | {names} | {sum(r['minutes'] for r in week)} min |"
+        )
+    out += [
+        "",
+        "**A two-day workshop** (about six hours of teaching a day; the rest as reading afterwards):",
+        "",
+    ]
+    for day, numbers in WORKSHOP.items():
+        minutes = sum(rows[n]["minutes"] for n in numbers)
+        names = ", ".join(f"[{n}]({rows[n]['file']})" for n in numbers)
+        out.append(f"- {day}: {names} ({hours(minutes)})")
+    rest = [n for n in rows if not any(n in v for v in WORKSHOP.values())]
+    later = ", ".join(f"[{n}]({rows[n]['file']})" for n in rest)
+    out.append(f"- Afterwards, on their own: {later}")
+    return "\n".join(out)
 
 
 def page(name: str) -> str:
@@ -94,20 +250,113 @@ def banner(name: str) -> str:
         f"or open it on [Binder]({editions.binder_url('student/' + name)}) or "
         f"[Colab]({editions.colab_url('student/' + name)}). "
         f"Instructor edition with solutions: [{name} on GitHub]({editions.github_url('notebooks/' + name)}).\n"
-        f"On Binder, shut down the previous notebook's kernel first: its 2 GiB are shared by every open kernel.\n"
+        f"On Binder, shut down the previous notebook's kernel first: its 2 GiB are shared by every open kernel, "
+        f"and two deep-learning notebooks (06 and 07) already hold 1.6 GiB.\n"
         f"```"
     )
 
 
+TITLE = re.compile(
+    r"""(?:\btitle\s*=\s*|\b(?:suptitle|set_title|title)\(\s*)(f?)(["'])((?:(?!\2).){3,}?)\2"""
+)
+
+
+def plain(markdown: str) -> str:
+    """Markdown as one line of plain text (for alt text): no code, maths delimiters, links or emphasis."""
+    s = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    s = re.sub(r"\$\$.*?\$\$", " ", s, flags=re.S)
+    s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
+    s = re.sub(r"[*_`$]|\\", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def caption(markdown: str) -> str:
+    """A one-line caption from the markdown before a figure: its heading, else its first sentence."""
+    lines = markdown.strip().splitlines()
+    if lines and lines[0].startswith("#"):
+        text = plain(re.sub(r"^#+\s*(\d+\.\s*)?", "", lines[0]))
+    else:
+        text = plain(markdown)
+        m = re.match(r"(.{12,}?[.!?:])(\s|$)", text)
+        text = m.group(1).rstrip(":") if m else text
+    return text if len(text) <= 150 else text[:147].rsplit(" ", 1)[0] + "…"
+
+
+def figure_alt(cell, markdown: str | None) -> str:
+    """Alt text of a figure: the first plain title the cell sets, else a caption from the prose above."""
+    for m in TITLE.finditer(cell.source):
+        if not m.group(
+            1
+        ):  # an f-string title depends on values: use the caption instead
+            return f"Figure: {plain(m.group(3))}"
+    return f"Figure: {caption(markdown)}" if markdown else "Figure"
+
+
+def fold_solutions(nb) -> int:
+    """Each exercise as a student meets it, then its solution folded: the blank cell (what student/ holds),
+    followed by the instructor cell with its ✅ output in a block closed by default ("Show solution")."""
+    cells, folded = [], 0
+    for cell in nb.cells:
+        if "solution" not in tags(cell):
+            cells.append(cell)
+            continue
+        folded += 1
+        if cell.cell_type == "markdown":
+            fence = "::::" if ":::" in cell.source else ":::"
+            cell.source = (
+                f"{fence}{{dropdown}} Show solution\n{cell.source}\n{fence}"
+            )
+            cells.append(cell)
+            continue
+        blank = copy.deepcopy(cell)
+        blank.source = strip_solution(cell.source)
+        blank.outputs, blank.execution_count = [], None
+        blank["id"] = f"{cell.get('id', 'cell')}-blank"
+        blank.metadata["tags"] = [t for t in tags(cell) if t != "solution"]
+        cell.metadata["tags"] = tags(cell) + ["hide-cell"]
+        cell.metadata.setdefault("mystnb", {}).update(
+            code_prompt_show="Show solution", code_prompt_hide="Hide solution"
+        )
+        cells += [blank, cell]
+    nb.cells = cells
+    return folded
+
+
 def site_page(nb, name: str) -> str:
-    """The notebook as the site shows it: the banner after the title cell, no widget state."""
+    """The notebook as the site shows it: the banner after the title cell, solutions folded under each
+    exercise, alt text on every figure, no widget state."""
+    nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
+    markdown = None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            markdown = cell.source
+        elif any(
+            "image/png" in o.get("data", {}) for o in cell.get("outputs", [])
+        ):
+            image = cell.metadata.setdefault("mystnb", {}).setdefault(
+                "image", {}
+            )
+            image["alt"] = figure_alt(cell, markdown)
+    fold_solutions(nb)
     cell = nbformat.v4.new_markdown_cell(
         banner(name), metadata={"tags": [BANNER_TAG]}
     )
     cell["id"] = BANNER_TAG
     nb.cells.insert(1, cell)
     return nbformat.writes(nb)
+
+
+def guide_page() -> str:
+    """LECTURERS_GUIDE.md as a site page: links into the repository become links to the site's pages."""
+    text = GUIDE.read_text(encoding="utf-8")
+    text = re.sub(r"\]\(notebooks/(\d\d_\w+\.ipynb)\)", r"](\1)", text)
+    s = editions.settings()
+    return re.sub(
+        r"\]\((?!https?:|#|\d\d_)([^)]+)\)",
+        lambda m: f"]({s['repository']}/blob/{s['ref']}/{m.group(1)})",
+        text,
+    )
 
 
 def stage(src: Path, notebooks: dict[str, object]):
@@ -121,7 +370,21 @@ def stage(src: Path, notebooks: dict[str, object]):
         "<!-- resources-table -->", resources_table()
     )
     write_if_changed(src / "licences.md", licences)
-    wanted = {"_config.yml", "_toc.yml", "intro.md", "licences.md", "_student"}
+    write_if_changed(src / "lecturers_guide.md", guide_page())
+    for f in (BOOK / "_static").iterdir():
+        target = src / "_static" / f.name
+        if not target.is_file() or target.read_bytes() != f.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+    wanted = {
+        "_config.yml",
+        "_toc.yml",
+        "intro.md",
+        "licences.md",
+        "lecturers_guide.md",
+        "_static",
+        "_student",
+    }
     for name, nb in notebooks.items():
         write_if_changed(src / name, site_page(nb, name))
         write_if_changed(
@@ -137,11 +400,18 @@ def stage(src: Path, notebooks: dict[str, object]):
     for old in (src / "_student").iterdir():
         if old.name not in notebooks:
             old.unlink()
+    for old in (src / "_static").iterdir():
+        if not (BOOK / "_static" / old.name).exists():
+            old.unlink()
 
 
 def build_site(src: Path, out: Path) -> int:
     from jupyter_book.sphinx import build_sphinx
 
+    for f in (
+        BOOK / "_static"
+    ).iterdir():  # Sphinx won't overwrite a changed static file: remove the old copy
+        (out / "html" / "_static" / f.name).unlink(missing_ok=True)
     overrides = {
         "external_toc_path": (src / "_toc.yml").as_posix(),
         "latex_individualpages": False,
@@ -155,6 +425,9 @@ def build_site(src: Path, out: Path) -> int:
         doctreedir=out / ".doctrees",
         quiet=True,
     )
+    # Sphinx copies static files only when some page was rebuilt: make sure the current ones are there.
+    for f in (BOOK / "_static").iterdir():
+        shutil.copyfile(f, out / "html" / "_static" / f.name)
     return result if isinstance(result, int) else 1
 
 

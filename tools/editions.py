@@ -2,8 +2,9 @@
 
 student/NN_topic.ipynb is generated from notebooks/NN_topic.ipynb: solutions removed, outputs
 cleared, and a first code cell that does something only inside Google Colab (clone this
-repository at the pinned ref, install `helpers` and the few packages Colab lacks). Elsewhere
-(JupyterLab, Binder) that cell does nothing, so one student edition serves every route.
+repository at the pinned ref, then tools.colab.setup: install `helpers` and what Colab lacks,
+never upgrading what Colab has). Elsewhere (JupyterLab, Binder) that cell does nothing, so one
+student edition serves every route.
 
 The repository address and ref live in one place, pyproject.toml [tool.images-as-data]; the
 README badges, the site's launch buttons and the Colab cell are all made from it.
@@ -31,7 +32,7 @@ COLAB_TAG = "colab-setup"
 
 @cache
 def settings() -> dict:
-    """pyproject.toml [tool.images-as-data]: repository, ref, colab_packages."""
+    """pyproject.toml [tool.images-as-data]: repository, ref."""
     conf = tomllib.loads(
         (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     )["tool"]["images-as-data"]
@@ -43,18 +44,6 @@ def settings() -> dict:
     return {
         "repository": repo,
         "ref": conf["ref"],
-        "colab_packages": list(conf["colab_packages"]),
-    }
-
-
-def requirement_pins() -> dict:
-    lines = (
-        (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    )
-    return {
-        l.split("==")[0].strip().lower(): l.split("==")[1].strip()
-        for l in lines
-        if "==" in l and not l.startswith("#")
     }
 
 
@@ -80,17 +69,12 @@ def github_url(path: str) -> str:
 
 
 def colab_cell_source() -> str:
-    s, pins = settings(), requirement_pins()
-    missing = [p for p in s["colab_packages"] if p.lower() not in pins]
-    if missing:
-        raise ValueError(
-            f"colab_packages {missing} are not pinned in requirements.txt; pin them there first"
-        )
-    packages = "".join(
-        f'\n        "{p}=={pins[p.lower()]}",' for p in s["colab_packages"]
-    )
+    """The first code cell of every student notebook: on Colab, fetch the course and run tools.colab.setup
+    (install only what Colab lacks, never upgrade what it has, say when a restart is needed)."""
+    s = settings()
     name = github_slug().split("/")[1]
-    return f'''# Only on Google Colab: fetch the course (helpers, data) and install what Colab lacks. Elsewhere: nothing.
+    return f'''# Only on Google Colab: fetch the course and install only what Colab lacks
+# (never upgrading Colab's own packages). Elsewhere this cell does nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -98,15 +82,18 @@ if "google.colab" in sys.modules:
     import subprocess
 
     COURSE = "/content/{name}"
+    REPOSITORY = "{s["repository"]}"
     if not os.path.isdir(COURSE):
-        subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", "{s["ref"]}",
-                        "{s["repository"]}", COURSE], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-e", COURSE], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",{packages}
-    ], check=True)
+        subprocess.run(
+            ["git", "clone", "--quiet", "--depth", "1",
+             "--branch", "{s["ref"]}", REPOSITORY, COURSE],
+            check=True,
+        )
     sys.path.insert(0, COURSE)
-    os.chdir(os.path.join(COURSE, "notebooks"))
-    print("Colab: course files in", COURSE)'''
+    from tools.colab import setup
+
+    setup(COURSE)
+    os.chdir(os.path.join(COURSE, "notebooks"))'''
 
 
 def student_notebook(nb):
