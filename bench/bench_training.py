@@ -23,7 +23,8 @@ from torch import nn
 
 from bench.common import clock, markdown_table, since, write_result
 from helpers import load_fashion_mnist
-from helpers.training import SmallCNN, to_tensor_images, to_tensor_labels
+from helpers.models import SmallCNN
+from helpers.training import to_tensor_images, to_tensor_labels
 
 # ---------------------------------------------------------------- part 1: throughput
 

@@ -41,7 +41,8 @@ from sklearn.linear_model import LogisticRegression
 from torch import nn
 
 from helpers import load_fashion_mnist, load_imagenet_cnn
-from helpers.training import SmallCNN, count_parameters
+from helpers.models import SmallCNN
+from helpers.training import count_parameters
 from helpers.weights import normalisation
 
 ROOT = Path(__file__).resolve().parent.parent

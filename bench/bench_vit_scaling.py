@@ -39,7 +39,8 @@ import torch
 import torch.nn.functional as F
 
 from helpers import load_fashion_mnist
-from helpers.training import SmallCNN, count_parameters, to_tensor_images
+from helpers.models import SmallCNN
+from helpers.training import count_parameters, to_tensor_images
 from helpers.vit import TinyViT
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -136,7 +136,8 @@ def test_fit_stops_where_the_exercise_rule_says(
 ):
     """helpers.training.fit, fed these validation losses, stops and restores at the epochs of the exercise's rule."""
     import helpers.training as training
-    from helpers.training import SmallCNN, fit
+    from helpers.models import SmallCNN
+    from helpers.training import fit
 
     assert (
         right_early_stop(losses, patience) == expected
