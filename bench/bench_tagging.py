@@ -97,7 +97,7 @@ def main(argv=None) -> int:
     rows, speedups, max_diff = [], [], 0.0
     for batch in args.batch:
         p_batch, wall_batch, cpu_batch = timed(
-            lambda: predict_proba(
+            lambda batch=batch: predict_proba(
                 model, images, batch_size=batch, size=args.size
             ),
             args.repeats,
@@ -121,15 +121,18 @@ def main(argv=None) -> int:
         f"({platform.processor() or platform.machine()}), load average {load:.1f} when run "
         f"(a shared machine is slower and noisier: rerun on a quiet one).",
         "",
-        "| variant | images/s (wall) | images per CPU-second | wall s | top-1 identical | speed-up vs loop |",
+        "| variant | images/s (wall) | images per CPU-second | wall s "
+        "| top-1 identical | speed-up vs loop |",
         "|---|---|---|---|---|---|",
-        f"| per-image loop (batch 1) | {args.n / wall_loop:.1f} | {args.n / cpu_loop:.1f} | {wall_loop:.2f} | - | 1.0× |",
+        f"| per-image loop (batch 1) | {args.n / wall_loop:.1f} | "
+        f"{args.n / cpu_loop:.1f} | {wall_loop:.2f} | - | 1.0× |",
         *rows,
         "",
         f"Best speed-up of batching: **{speedup:.1f}×** (target at least 2×: {'met' if speedup >= 2 else 'NOT met'}). "
         f"Largest probability difference between the two: {max_diff:.1e}.",
         "",
-        f"Command: `.venv/bin/python bench/bench_tagging.py --n {args.n} --batch {' '.join(map(str, args.batch))} --size {args.size} "
+        f"Command: `.venv/bin/python bench/bench_tagging.py --n {args.n} "
+        f"--batch {' '.join(map(str, args.batch))} --size {args.size} "
         f"--repeats {args.repeats}` (best of {args.repeats} run(s) per variant)",
         "",
     ]
