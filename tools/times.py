@@ -31,7 +31,7 @@ from tools.project import README, course_notebooks, find_notebooks
 # Calibrated with --fit against READER_MINUTES on the notebooks of 4 Dec 2026: the best rule on GRID
 # (largest error 17%, on one notebook; mean 7%). Rerun --fit after big changes to the notebooks.
 RULE = {
-    "words_per_minute": 110,
+    "words_per_minute": 160,
     "minutes_per_code_line": 0.05,
     "minutes_per_figure": 6,
     "minutes_per_exercise": 3,
