@@ -361,3 +361,15 @@ def test_clean_run_checks_catch_reruns_widgets_and_progress_bars():
     assert len(frozen_widget_problems(nb)) == 2, (
         "plain text with | and % is not a progress bar"
     )
+
+
+def test_lecturers_guide_names_the_real_exercises():
+    """LECTURERS_GUIDE.md plans each session around exercise ids: every id it names exists, and every
+    exercise of the course appears in its notebook's plan (a renamed exercise leaves no stale plan)."""
+    from helpers.exercises import all_exercise_ids
+
+    guide = (ROOT / "LECTURERS_GUIDE.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(\d\d\.[a-z_0-9]+)`", guide))
+    known = set(all_exercise_ids())
+    assert not named - known, f"LECTURERS_GUIDE.md names exercises that do not exist: {sorted(named - known)}"
+    assert not known - named, f"LECTURERS_GUIDE.md's plans leave out: {sorted(known - named)}"
