@@ -153,9 +153,12 @@ def fake_lab(tmp_path, uid="1000", *args):
         f'#!/bin/sh\n[ "$1" = "-u" ] && echo {uid} && exit 0\nexec /usr/bin/id "$@"\n'
     )
     (venv_bin / "jupyter").write_text('#!/bin/sh\necho "jupyter $*"\n')
-    if not (venv_bin / "python").exists():
-        (venv_bin / "python").symlink_to(sys.executable)
-    for f in (bin_dir / "id", venv_bin / "jupyter"):
+    # A wrapper, not a symlink: a symlinked venv python outside its venv finds no pyvenv.cfg and
+    # runs as the bare interpreter on some installs (pyenv's 3.13), without the course's packages.
+    (venv_bin / "python").write_text(
+        f'#!/bin/sh\nexec "{sys.executable}" "$@"\n'
+    )
+    for f in (bin_dir / "id", venv_bin / "jupyter", venv_bin / "python"):
         f.chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     env.pop("JUPYTER_TOKEN", None)
