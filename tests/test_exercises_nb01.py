@@ -107,8 +107,13 @@ def test_gray_by_hand_wants_bt601_and_cannot_be_fooled_by_rgb2gray(img):
 
 
 def test_colourfulness_bias_accepts_the_defensible_answers():
-    for answer in ("B", "c", ["B", "C"], "B and C", np.array(["C"])):
+    for answer in (["B", "C"], "B and C", "c, b", np.array(["C", "B"])):
         assert ok("01.colourfulness_bias", answer)[0] is True
+    # one defensible letter is not every one
+    for part in ("B", np.array(["C"])):
+        assert (
+            "not everything defensible" in ok("01.colourfulness_bias", part)[1]
+        )
     assert "something else" in ok("01.colourfulness_bias", "A")[1]
     assert "does not grow" in ok("01.colourfulness_bias", ["B", "D"])[1]
     assert "one or more of A, B, C, D" in ok("01.colourfulness_bias", "E")[1]

@@ -120,7 +120,8 @@ def test_threshold(cat):
 
 
 def test_colour_share_bias_accepts_the_defensible_answers():
-    for answer in ("A", "b", ["A", "B"], np.array(["A", "B"])):
+    for answer in ("a b", ["A", "B"], np.array(["A", "B"])):
         assert ok("02.colour_share_bias", answer)[0] is True
+    assert "not everything defensible" in ok("02.colour_share_bias", "A")[1]
     assert "share a party's hue" in ok("02.colour_share_bias", "C")[1]
     assert "held-out" in ok("02.colour_share_bias", ["A", "D"])[1]

@@ -342,11 +342,16 @@ def check_choice(
     defensible: Iterable[str],
     hints: dict[str, str],
     what: str = "the letter of an answer",
+    missing: str | None = None,
 ) -> str | None:
-    """A judge exercise: one letter, or several ("B", ["B", "C"], "b and c"); None when all are defensible.
+    """A judge exercise: one letter, or several ("B", ["B", "C"], "b and c"); None when the answer picks
+    exactly the defensible letters.
 
-    defensible: the letters a good argument supports (any non-empty selection of them passes).
+    defensible: the letters a good argument supports; the answer must pick every one of them and no other
+    (a single right letter is not enough when the question asks for every statement you can defend).
     hints: letter -> the conceptual hint for choosing it (every option not defensible needs one).
+    missing: the nudge when every letter picked is defensible but one is left out (it must not name the
+    letter); by default a general one.
     """
     letters = sorted(set(defensible) | set(hints))
     if isinstance(answer, str):
@@ -368,9 +373,15 @@ def check_choice(
             + (f"; not {', '.join(unknown)}" if unknown else "")
         )
     wrong = [p for p in picked if p not in set(defensible)]
-    if not wrong:
-        return None
-    return hints[wrong[0]]
+    if wrong:
+        return hints[wrong[0]]
+    if set(defensible) - set(picked):
+        return missing or (
+            "everything you picked can be defended, but not everything defensible is picked: read the "
+            "other statements again and ask of each whether it could move the number while the thing "
+            "measured stays the same"
+        )
+    return None
 
 
 def _shape_text(shape) -> str:
