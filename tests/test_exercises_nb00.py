@@ -42,6 +42,22 @@ def test_device_on_a_cpu_machine(machine):
     assert ok is False and "no CUDA GPU is visible" in message
 
 
+def test_device_accepts_a_torch_device_and_follows_the_notebooks_device(
+    machine,
+):
+    import torch
+
+    machine(False)
+    assert evaluate("00.device", torch.device("cpu"))[0] is True
+    assert evaluate("00.device", "cuda:0", device=torch.device("cuda", 0))[0]
+    assert evaluate("00.device", torch.device("cuda"), device="cuda")[0]
+    # the notebook's own device decides, not a second call of choose_device
+    ok, message = evaluate("00.device", "cpu", device=torch.device("mps"))
+    assert ok is False and "'cpu' is not the device" in message
+    ok, message = evaluate("00.device", torch.device("meta"))
+    assert ok is False and 'give "cuda", "mps" or "cpu"' in message
+
+
 @pytest.mark.parametrize(
     "answer", [1797, np.int64(1797), 1797.0, np.array([1797])]
 )

@@ -14,8 +14,8 @@ def img():
     return load_photo("chelsea", verbose=False)
 
 
-def ok(exercise_id, answer):
-    return evaluate(exercise_id, answer, strict=True)
+def ok(exercise_id, answer, **context):
+    return evaluate(exercise_id, answer, strict=True, **context)
 
 
 def test_latent_or_object():
@@ -46,7 +46,8 @@ def test_latent_or_object():
         k: ("object" if v == "latent" else "latent")
         for k, v in solution.items()
     }
-    assert "every label is swapped" in ok("01.latent_or_object", swapped)[1]
+    good, hint = ok("01.latent_or_object", swapped)
+    assert good is False and "none right yet" in hint and "swapped" not in hint
     assert (
         "missing: F"
         in ok(
@@ -114,6 +115,30 @@ def test_colourfulness_bias_accepts_the_defensible_answers():
         assert (
             "not everything defensible" in ok("01.colourfulness_bias", part)[1]
         )
-    assert "something else" in ok("01.colourfulness_bias", "A")[1]
+    assert "reliable" in ok("01.colourfulness_bias", "A")[1]
     assert "does not grow" in ok("01.colourfulness_bias", ["B", "D"])[1]
     assert "one or more of A, B, C, D" in ok("01.colourfulness_bias", "E")[1]
+
+
+@pytest.mark.parametrize("photo", ["chelsea", "astronaut"])
+def test_wrapped_and_gray_by_hand_follow_the_notebooks_photo(photo):
+    from helpers import load_photo
+
+    other = "astronaut" if photo == "chelsea" else "chelsea"
+    img, img_other = (load_photo(p, verbose=False) for p in (photo, other))
+    want = int(np.sum(img > 155))
+    assert ok("01.wrapped", want, photo=photo)[0] is True
+    assert (
+        ok("01.wrapped", int(np.sum(img_other > 155)), photo=photo)[0] is False
+    )
+    bt601 = (img / 255.0) @ np.array([0.299, 0.587, 0.114])
+    assert ok("01.gray_by_hand", bt601, photo=photo)[0] is True
+    good, hint = ok("01.gray_by_hand", bt601[:50, :50], photo=photo)
+    assert good is False and f"shape {img.shape[:2]}" in hint
+
+
+def test_a_bad_photo_parameter_is_named_with_the_fix():
+    good, hint = ok("01.wrapped", 5, photo="cat")
+    assert good is False and "'cat'" in hint and "PHOTO" in hint
+    good, hint = ok("01.gray_by_hand", [[0.5]], photo="camera")  # a gray photo
+    assert good is False and "RGB" in hint

@@ -31,11 +31,16 @@ def test_channel_order_is_predicted_for_the_rocket_not_the_cat():
     assert ok("02.channel_order", ("B", "g", "Red"))[0] is True
     assert ok("02.channel_order", "blue, green, red")[0] is True
     assert ok("02.channel_order", np.array(want))[0] is True  # string array
-    assert "darkest first" in ok("02.channel_order", want, photo="chelsea")[1]
+    # reversed: a nudge to the direction, not the order itself
+    good, hint = ok("02.channel_order", want, photo="chelsea")
+    assert good is False and "largest mean first" in hint
+    assert "darkest" not in hint and "blue" not in hint
     # the cat's order (printed in 01) is not this photo's
     cat = ok("02.channel_order", ["red", "green", "blue"])[1]
     assert "cat's order" in cat
-    assert "swapped" in ok("02.channel_order", ["blue", "red", "green"])[1]
+    good, hint = ok("02.channel_order", ["blue", "red", "green"])
+    assert good is False and "brightest channel is right" in hint
+    assert "swapped" not in hint
     assert (
         "largest areas" in ok("02.channel_order", ["green", "blue", "red"])[1]
     )
@@ -123,5 +128,5 @@ def test_colour_share_bias_accepts_the_defensible_answers():
     for answer in ("a b", ["A", "B"], np.array(["A", "B"])):
         assert ok("02.colour_share_bias", answer)[0] is True
     assert "not everything defensible" in ok("02.colour_share_bias", "A")[1]
-    assert "share a party's hue" in ok("02.colour_share_bias", "C")[1]
-    assert "held-out" in ok("02.colour_share_bias", ["A", "D"])[1]
+    assert "both counts double" in ok("02.colour_share_bias", "C")[1]
+    assert "reliable" in ok("02.colour_share_bias", ["A", "D"])[1]

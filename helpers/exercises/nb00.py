@@ -4,22 +4,39 @@ from . import exercise
 from .answers import AnswerError, as_int, as_text
 
 
-@exercise("00.device")
-def _device(answer, prefer="auto"):
-    """prefer: the notebook's DEVICE, so a student who asked for "cpu" on a GPU machine is right with "cpu"."""
-    from ..device import choose_device
+def _device_type(value, what):
+    """A device as a string ("cuda", "cuda:0", " CPU ") or a torch.device -> its type."""
+    if hasattr(value, "type") and isinstance(value.type, str):
+        return value.type  # a torch.device
+    return as_text(value, what=what).split(":")[0].strip()
 
-    got = as_text(answer, what='the device type ("cuda", "mps" or "cpu")')
+
+@exercise("00.device")
+def _device(answer, prefer="auto", device=None):
+    """prefer: the notebook's DEVICE, so a student who asked for "cpu" on a GPU machine is right with "cpu".
+
+    device: the device the notebook chose (check(..., device=device)); when given, it is the
+    answer, so the check agrees with what the notebook printed.
+    """
+    got = _device_type(
+        answer,
+        what='the device type ("cuda", "mps" or "cpu"), or the device itself',
+    )
     if got not in ("cuda", "mps", "cpu"):
         raise AnswerError(
             f'give "cuda", "mps" or "cpu" (the type of the device), not {answer!r}'
         )
-    try:
-        want = choose_device(prefer, verbose=False).type
-    except ValueError as exc:
-        raise AnswerError(
-            f"check(..., prefer=DEVICE) got a DEVICE the machine cannot use: {exc}"
-        ) from None
+    if device is not None:
+        want = _device_type(device, what="check(..., device=device)")
+    else:
+        from ..device import choose_device
+
+        try:
+            want = choose_device(prefer, verbose=False).type
+        except ValueError as exc:
+            raise AnswerError(
+                f"check(..., prefer=DEVICE) got a DEVICE the machine cannot use: {exc}"
+            ) from None
     if got != want:
         return (
             f"'{got}' is not the device the notebook uses: with DEVICE={prefer!r}, "

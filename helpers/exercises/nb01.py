@@ -13,10 +13,21 @@ from .answers import (
 )
 
 
-def _cat():
-    from ..data import load_photo
+def _photo(photo="chelsea"):
+    """The notebook's PHOTO (check(..., photo=PHOTO)); chelsea, the cat, by default."""
+    from ..data import PHOTOS, load_photo
 
-    return load_photo("chelsea", verbose=False)
+    if not isinstance(photo, str) or photo not in PHOTOS:
+        raise AnswerError(
+            f"check(..., photo=PHOTO) needs the name of a photo in helpers.data.PHOTOS, got {photo!r}; "
+            "pass the notebook's PHOTO"
+        )
+    img = load_photo(photo, verbose=False)
+    if img.ndim != 3:
+        raise AnswerError(
+            f"PHOTO = {photo!r} is a gray photo; these exercises need an RGB one (e.g. 'chelsea')"
+        )
+    return img
 
 
 # §1: is the image a measure of something else (latent), or is what the image shows the thing
@@ -73,7 +84,11 @@ def _latent_or_object(answer):
     if not wrong:
         return None
     if len(wrong) == len(letters):
-        return "every label is swapped: 'latent' is when the image stands in for something you cannot see directly"
+        return (
+            "none right yet: re-read the two definitions in §1. For each question ask what the "
+            "researcher finally wants to know about: the images themselves, or something the "
+            "images only stand in for?"
+        )
     return (
         f"{len(letters) - len(wrong)} of {len(letters)} right. For each question ask: is the research "
         "question about the images themselves (what they show, how people react to them), or would "
@@ -82,8 +97,8 @@ def _latent_or_object(answer):
 
 
 @exercise("01.wrapped")
-def _wrapped(answer):
-    img = _cat()
+def _wrapped(answer, photo="chelsea"):
+    img = _photo(photo)
     got = as_int(answer, "a count of values (a whole number)")
     want = int(np.sum(img > 255 - 100))
     if got == want:
@@ -111,9 +126,9 @@ REC709 = np.array([0.2126, 0.7152, 0.0722])  # ITU-R BT.709
 
 
 @exercise("01.gray_by_hand")
-def _gray_by_hand(answer):
+def _gray_by_hand(answer, photo="chelsea"):
     """The gray image with BT.601's weights: rgb2gray (another set of weights) cannot pass."""
-    img = _cat()
+    img = _photo(photo)
     got = as_array(answer, shape=img.shape[:2], what="a gray image")
     if got.max() > 1.5:
         return "your values are on the 0-255 scale; the exercise asks for the 0-1 scale (start from img / 255.0)"
@@ -158,10 +173,10 @@ def _gray_by_hand(answer):
 
 # Judge (§6): colourfulness of politicians' Instagram posts as a variable.
 COLOURFULNESS_OPTIONS = {
-    "A": "colourfulness is computed from pixels, so it cannot be biased",
+    "A": "a fixed formula gives two coders the same number for every post: the measure is valid",
     "B": "filters and cameras raise colourfulness whatever the content",
     "C": "black-and-white posts score near 0: a style, not dull content",
-    "D": "bigger photos (more pixels) score higher",
+    "D": "bigger photos have more coloured pixels: accounts posting larger photos are over-scored",
 }
 
 
@@ -172,8 +187,8 @@ def _colourfulness_bias(answer):
         defensible={"B", "C"},
         hints={
             "A": (
-                "a number computed by code can still measure something else besides what you want: "
-                "ask what, other than the scene, changes the pixels of a post"
+                "the same number from every coder makes a measure reliable; does it say what the "
+                "number measures? Ask what, other than the scene, changes the pixels of a post"
             ),
             "D": (
                 "colourfulness is a standard deviation and a mean over the pixels: it does not grow with "

@@ -69,9 +69,15 @@ def _channel_order(answer, photo=CHANNEL_PHOTO):
             "not this photo's: which colour covers most of the rocket photo?"
         )
     if got == want[::-1]:
-        return "that is darkest first; give the brightest channel first"
+        return (
+            "'brightest first' means the channel with the largest mean first: which colour covers "
+            "most of the photo, and where did you put it in your list?"
+        )
     if got[0] == want[0]:
-        return "the brightest is right; the other two are swapped"
+        return (
+            "your brightest channel is right; now compare the other two: in the photo's largest "
+            "areas, which of them is stronger?"
+        )
     return (
         "think of the largest areas of the photo and their colour; then check with "
         "the channel means of the photo (§2 shows how)"
@@ -202,8 +208,8 @@ def _threshold(
 COLOUR_SHARE_OPTIONS = {
     "A": "indoor (warm) light shifts hues: a warm party colour is over-counted indoors",
     "B": "skin and hair share hues with warm colours: crowd photos score higher",
-    "C": "histograms ignore where pixels are, so the share cannot be biased",
-    "D": "a threshold chosen on labelled pixels is right for every photo",
+    "C": "bigger photos have more pixels in the party colour: parties published larger are over-counted",
+    "D": "one threshold applied by the same code gives two coders the same share: the measure is valid",
 }
 
 
@@ -214,12 +220,12 @@ def _colour_share_bias(answer):
         defensible={"A", "B"},
         hints={
             "C": (
-                "ignoring where pixels are makes the share blind to layout, not to what else has "
-                "the same colour: which other things in a campaign photo share a party's hue?"
+                "the measure is a share: the pixels in the party colour divided by all pixels. What "
+                "happens to a share when both counts double?"
             ),
             "D": (
-                "a threshold is chosen on some photos' labelled pixels; §5 scored it on held-out "
-                "boxes of the same photo: what happens to photos unlike the ones it was chosen on?"
+                "the same number from every coder makes a measure reliable; does it say what the "
+                "number measures? Ask which other things in a campaign photo share a party's hue"
             ),
         },
         what="the letter(s) of the defensible answer(s)",

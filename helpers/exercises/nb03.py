@@ -84,12 +84,13 @@ def _chessboard(answer):
 
 @functools.lru_cache(maxsize=16)
 def _contrast_by_texture(patch: int, levels: int, distance: int) -> tuple:
+    """((mean, standard error over patches), ...) of GLCM contrast, one pair per texture."""
     from skimage.feature import graycomatrix, graycoprops
 
     from ..data import load_photo
 
     angles = [0, np.pi / 4, np.pi / 2, 3 * np.pi / 4]
-    means = []
+    stats = []
     for name in TEXTURES:
         img = load_photo(name, verbose=False)
         q = (img.astype(np.uint16) * levels // 256).astype(np.uint8)
@@ -105,16 +106,18 @@ def _contrast_by_texture(patch: int, levels: int, distance: int) -> tuple:
                     normed=True,
                 )
                 values.append(graycoprops(g, "contrast").mean())
-        means.append(float(np.mean(values)))
-    return tuple(means)
+        se = np.std(values, ddof=1) / np.sqrt(len(values))
+        stats.append((float(np.mean(values)), float(se)))
+    return tuple(stats)
 
 
-def glcm_contrast_by_texture(
+def glcm_contrast_stats(
     patch: int = 64, levels: int = 32, distance: int = 1
 ) -> dict:
-    """Mean GLCM contrast (mean over 4 angles, symmetric) of the patch x patch tiles of each texture.
+    """texture -> (mean, standard error) of the GLCM contrast of its patch x patch tiles.
 
-    Cached: the checker and the tests ask for the same few settings.
+    Contrast is the mean over 4 angles, symmetric; the standard error is std (ddof=1) / sqrt(n
+    patches). Cached: the checker and the tests ask for the same few settings.
     """
     return dict(
         zip(
@@ -125,9 +128,40 @@ def glcm_contrast_by_texture(
     )
 
 
+def glcm_contrast_by_texture(
+    patch: int = 64, levels: int = 32, distance: int = 1
+) -> dict:
+    """Mean GLCM contrast of the patch x patch tiles of each texture (see glcm_contrast_stats)."""
+    return {
+        name: mean
+        for name, (mean, _) in glcm_contrast_stats(
+            patch, levels, distance
+        ).items()
+    }
+
+
+def clearly_rougher(stats: dict, a: str, b: str) -> bool:
+    """True when a's mean contrast exceeds b's by at least 2 standard errors of the difference."""
+    (ma, sa), (mb, sb) = stats[a], stats[b]
+    return ma - mb >= 2 * float(np.hypot(sa, sb))
+
+
+def ranking_fits(stats: dict, order) -> bool:
+    """A roughest-first order fits when no texture is clearly rougher than one listed before it.
+
+    Two textures whose means differ by less than 2 standard errors of the difference are tied:
+    either order fits.
+    """
+    return not any(
+        clearly_rougher(stats, later, earlier)
+        for i, earlier in enumerate(order)
+        for later in order[i + 1 :]
+    )
+
+
 TEXTURES = ("brick", "grass", "gravel")
 ROUGH_DISTANCE = (
-    8  # Exercise 4: the ranking at 8 pixels apart, not the printed distance 1
+    8  # Exercise 3: the ranking at 8 pixels apart, not the printed distance 1
 )
 
 
@@ -149,18 +183,20 @@ def _roughest(
     )
     if sorted(got) != sorted(TEXTURES):
         raise AnswerError("name each of brick, grass and gravel exactly once")
-    means = glcm_contrast_by_texture(patch, levels, distance)
-    want = sorted(means, key=means.get, reverse=True)
-    if got == want:
+    stats = glcm_contrast_stats(patch, levels, distance)
+    if ranking_fits(stats, got):
         return None
     near = glcm_contrast_by_texture(patch, levels, 1)
     if got == sorted(near, key=near.get, reverse=True):
         return (
             f"that is the ranking at distance 1 (contrast_d1, §3); at {distance} pixels apart a pixel is "
-            "compared with one beyond the nearest grass blade or stone: compute the contrast at that distance"
+            "compared with one beyond the nearest grass blade: compute the contrast at that distance"
         )
-    if got == want[::-1]:
-        return "that is smoothest first; give the roughest first"
+    if ranking_fits(stats, got[::-1]):
+        return (
+            "'roughest first' means the largest mean contrast first: compare the order of your "
+            "list with the order of the contrasts you computed"
+        )
     return (
         "rank by the mean contrast over all patches of each texture, at the distance asked for; "
         "glcm_features (§2) takes the distances as an argument"
@@ -171,8 +207,8 @@ def _roughest(
 DISORDER_OPTIONS = {
     "A": "trees and hedges have high entropy: leafy streets score as disordered",
     "B": "sharper, newer cameras record more detail: the camera changes the score",
-    "C": "entropy is in bits, so scores from different cities cannot be compared",
-    "D": "entropy ignores colour, so it cannot be biased by anything",
+    "C": "a fixed formula gives the same score on every run, with no coder to drift: the measure is valid",
+    "D": "entropy grows with the gray values: the same street brightened scores as more disordered",
 }
 
 
@@ -183,12 +219,13 @@ def _disorder_bias(answer):
         defensible={"A", "B"},
         hints={
             "C": (
-                "bits are a unit, the same in every city (like metres): a unit does not bias a "
-                "comparison; ask instead what besides disorder adds detail to a photo"
+                "the same number twice makes a measure reliable; does it say what the number "
+                "measures? §4 showed what raises local entropy: ask which of those has nothing "
+                "to do with disorder"
             ),
             "D": (
-                "ignoring one thing (colour) does not stop others from moving the score: §4 showed "
-                "what raises local entropy; which of those has nothing to do with disorder?"
+                "entropy depends on how the values are spread, not on how large they are: what "
+                "does adding the same number to every pixel do to the shape of a histogram?"
             ),
         },
         what="the letter(s) of the defensible answer(s)",
