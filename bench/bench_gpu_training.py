@@ -1,6 +1,6 @@
 """Where the arithmetic happens: the course's own training loop against batch size, CPU and GPU.
 
-Usage: .venv/bin/python bench/bench_gpu_training.py [--smoke] [--compile] [--time-to-93]
+Usage: .venv/bin/python -m bench.bench_gpu_training [--smoke] [--compile] [--time-to-93] [--rounds N]
 Part 1 (per update): helpers.training.train_one_epoch with notebook 07's SmallCNN (16-32-64
 filters, ~25k parameters) and a wider one (64-128-256), on Fashion-MNIST, at batch sizes 8 to 512:
 milliseconds per update and images per second, on the CPU and (when there is one) on the GPU.
@@ -18,6 +18,7 @@ Writes bench/results/gpu_training.md; rows for a device this machine lacks say s
 import argparse
 import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -108,16 +109,24 @@ def time_updates(device, channels, batch, X, y, updates, loop):
     return (time.perf_counter() - t) / updates
 
 
-def part_updates(devices, X, y, batches, updates_for):
+def part_updates(devices, X, y, batches, updates_for, rounds):
+    """Each row: the two loops timed in alternation, `rounds` times each; the median of each (a
+    busy moment of a shared machine then slows one round of both, not one loop)."""
     rows = []
     for device in devices:
         for name, channels in NETWORKS.items():
             for batch in batches:
                 n = updates_for(channels, batch, device)
-                course = time_updates(
-                    device, channels, batch, X, y, n, "course"
-                )
-                before = time_updates(device, channels, batch, X, y, n, "read")
+                times = {"course": [], "read": []}
+                for _ in range(rounds):
+                    for loop in times:
+                        times[loop].append(
+                            time_updates(
+                                device, channels, batch, X, y, n, loop
+                            )
+                        )
+                course = statistics.median(times["course"])
+                before = statistics.median(times["read"])
                 rows.append((device.type, name, batch, n, course, before))
                 print(
                     f"{device.type} {name} batch {batch}: {course * 1e3:.2f} ms"
@@ -177,6 +186,12 @@ def main(argv=None):
     p.add_argument("--smoke", action="store_true", help="tiny sizes, no file")
     p.add_argument("--compile", action="store_true", help="part 2")
     p.add_argument("--time-to-93", action="store_true", help="part 3 (GPU)")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="alternating timings of the two loops per row; the table shows medians",
+    )
     p.add_argument("--out", default=str(OUT))
     args = p.parse_args(argv)
 
@@ -200,7 +215,8 @@ def main(argv=None):
         return max(6, min(120, int(4096 / work)))
 
     t0 = time.perf_counter()
-    rows = part_updates(devices, X, y, batches, updates_for)
+    rounds = 1 if args.smoke else args.rounds
+    rows = part_updates(devices, X, y, batches, updates_for, rounds)
     compiled = None
     if args.compile:
         dev = devices[-1]
@@ -226,7 +242,8 @@ def main(argv=None):
         f"{took:.0f} s in all.",
         "",
         "helpers.training.train_one_epoch (SGD, lr 0.05, no augmentation) on Fashion-MNIST "
-        "28x28 images already on the device; ms per update after 3 untimed updates. "
+        "28x28 images already on the device; ms per update after 3 untimed updates, the median of "
+        f"{rounds} timings taken in alternation with the other loop. "
         "'read per step' is the same loop reading the loss after every batch "
         "(float(loss), as the loop did before): on a GPU each read waits for the batch.",
         "",
