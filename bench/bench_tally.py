@@ -6,11 +6,13 @@ Writes bench/results/tally.md with two tables:
 1. Speed: sheets per second, chunked (the shipped route) against one sheet at a time (the same
    generator with its chunk size set to 1), both in the same process, best of REPEATS runs (wall
    clock and CPU time), for each difficulty; and the cost of writing every copy of a repeated value
-   with its own strokes (copy_model "perturbed", the default) against pixel copies ("identical").
+   with its own strokes (copy_model "perturbed", the default) against pixel copies ("identical"),
+   and honest sheets written by one hand (honest_hand "one", the default) against many.
 2. The repetition score of notebook 11 (the highest normalised cross-correlation between two inked
    cells of the VÁLIDOS column) under each copy model: ROC AUC for sheets with repeated values
    against clean sheets, and the share of repeated sheets above the clean sheets' 95th percentile
-   (recall at 5% false positives), mean and standard deviation over SEEDS seeds of N_SHEETS sheets.
+   (recall at 5% false positives), mean and standard deviation over SEEDS seeds of N_SHEETS sheets,
+   for honest sheets written by one hand and by many (helpers.tally.HONEST_HANDS), clean scans.
 """
 
 import platform
@@ -54,11 +56,13 @@ def repetition_score(cells):
     return scores
 
 
-def repetition_table(n, seeds, difficulties=("easy", "medium")):
+def repetition_table(n, seeds, difficulties=("easy",)):
     from sklearn.metrics import roc_auc_score
 
     rows = []
-    for difficulty in difficulties:
+    for difficulty, hand in (
+        (d, h) for d in difficulties for h in tally.HONEST_HANDS
+    ):
         for model in tally.COPY_MODELS:
             aucs, recalls = [], []
             for seed in range(seeds):
@@ -68,6 +72,7 @@ def repetition_table(n, seeds, difficulties=("easy", "medium")):
                     seed=100 + seed,
                     difficulty=difficulty,
                     copy_model=model,
+                    honest_hand=hand,
                     verbose=False,
                 )
                 kind = meta["kind"].to_numpy()
@@ -77,7 +82,7 @@ def repetition_table(n, seeds, difficulties=("easy", "medium")):
                 aucs.append(roc_auc_score(rep, score))
                 cut = np.quantile(score[~rep], 0.95)
                 recalls.append(float((score[rep] > cut).mean()))
-            rows.append((difficulty, model, aucs, recalls))
+            rows.append((difficulty, hand, model, aucs, recalls))
     return rows
 
 
@@ -91,16 +96,23 @@ def main(argv):
     chunk = tally._CHUNK
     rows = []
     for difficulty in ("easy", "hard"):
-        for label, size, model in (
-            ("chunked (shipped)", chunk, "perturbed"),
-            ("one sheet at a time", 1, "perturbed"),
-            ("chunked, pixel copies", chunk, "identical"),
+        for label, size, model, hand in (
+            ("chunked (shipped)", chunk, "perturbed", "one"),
+            ("one sheet at a time", 1, "perturbed", "one"),
+            ("chunked, pixel copies", chunk, "identical", "one"),
+            ("chunked, many hands", chunk, "perturbed", "many"),
         ):
             tally._CHUNK = size
             try:
                 wall, cpu = best_time(
-                    lambda d=difficulty, m=model: tally.make_tally_sheets(
-                        n, difficulty=d, copy_model=m, verbose=False
+                    lambda d=difficulty, m=model, h=hand: (
+                        tally.make_tally_sheets(
+                            n,
+                            difficulty=d,
+                            copy_model=m,
+                            honest_hand=h,
+                            verbose=False,
+                        )
                     ),
                     repeats,
                 )
@@ -143,19 +155,25 @@ def main(argv):
         f"({rep_wall:.0f} s). Recall at 5% FPR: the share of repeated sheets scoring above the "
         f"clean sheets' 95th percentile.",
         "",
-        "| difficulty | copy model | ROC AUC | recall at 5% FPR |",
-        "|---|---|---|---|",
+        "| difficulty | honest sheets | copy model | ROC AUC | recall at 5% FPR |",
+        "|---|---|---|---|---|",
     ]
-    for difficulty, model, aucs, recalls in rep_rows:
+    for difficulty, hand, model, aucs, recalls in rep_rows:
+        hands = "one hand" if hand == "one" else "many hands"
+        auc = f"{np.mean(aucs):.3f} ± {np.std(aucs, ddof=1):.3f}"
+        recall = f"{np.mean(recalls):.2f} ± {np.std(recalls, ddof=1):.2f}"
         lines.append(
-            f"| {difficulty} | {model} | {np.mean(aucs):.3f} ± {np.std(aucs, ddof=1):.3f} | "
-            f"{np.mean(recalls):.2f} ± {np.std(recalls, ddof=1):.2f} |"
+            f"| {difficulty} | {hands} | {model} | {auc} | {recall} |"
         )
     lines += [
         "",
         "Copy models (helpers.tally.COPY_MODELS):",
         "",
         *[f"- **{k}**: {v}" for k, v in tally.COPY_MODELS.items()],
+        "",
+        "How honest sheets are written (helpers.tally.HONEST_HANDS, the generator's honest_hand):",
+        "",
+        *[f"- **{k}**: {v}" for k, v in tally.HONEST_HANDS.items()],
     ]
     text = "\n".join(lines) + "\n"
     out = ROOT / "bench" / "results" / "tally.md"

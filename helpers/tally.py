@@ -38,6 +38,15 @@ COPY_MODELS = {
     "identical": "every copy the same glyph image, pixel for pixel (the generator's old behaviour: an "
     "artefact no hand produces; kept to show how much it flatters a detector)",
 }
+# How an honest sheet is written. Also an assumption: the repetition score compares a sheet's own
+# digits with each other, so how alike an honest writer's repeated digits are matters as much as how
+# alike a forger's copies are.
+HONEST_HANDS = {
+    "one": "each sheet written by one person: one handwritten sample per digit per sheet, every "
+    "occurrence with its own strokes (the same perturbation as a forger's copies, copy_glyph)",
+    "many": "every digit of a clean sheet another handwritten sample (another MNIST writer): honest "
+    "repeated values look no more alike than two people's digits (the generator's earlier behaviour)",
+}
 
 _COL_X = (3, 49, 95, 141)  # x edges of the three columns
 _HEADER_Y = (3, 27)  # the printed header band
@@ -67,7 +76,13 @@ def cell_box(row: int, col: int) -> tuple:
 
 
 def _check_args(
-    n, altered_share, seed, difficulty, kinds, copy_model="perturbed"
+    n,
+    altered_share,
+    seed,
+    difficulty,
+    kinds,
+    copy_model="perturbed",
+    honest_hand="one",
 ):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(
@@ -121,6 +136,10 @@ def _check_args(
     if copy_model not in COPY_MODELS:
         raise ValueError(
             f"copy_model={copy_model!r}; use one of {', '.join(map(repr, COPY_MODELS))}"
+        )
+    if honest_hand not in HONEST_HANDS:
+        raise ValueError(
+            f"honest_hand={honest_hand!r}; use one of {', '.join(map(repr, HONEST_HANDS))}"
         )
     return float(difficulty), kinds
 
@@ -224,10 +243,16 @@ def _glyph_bank(verbose: bool):
 
 
 class _Writer:
-    """One hand on one sheet: glyph size, pen, ink strength; writes numbers into an ink layer."""
+    """One hand on one sheet: glyph size, pen, ink strength; writes numbers into an ink layer.
 
-    def __init__(self, rng, glyphs, by_digit):
-        self.rng, self.by_digit = rng, by_digit
+    hand_rng: None = every digit another handwritten sample (honest_hand "many"); a Generator = one
+    sample per digit for the whole sheet, each occurrence perturbed by copy_glyph with this stream
+    (honest_hand "one").
+    """
+
+    def __init__(self, rng, glyphs, by_digit, hand_rng=None):
+        self.rng, self.by_digit, self.hand_rng = rng, by_digit, hand_rng
+        self.base = {}  # digit -> its glyph id on this sheet (one hand)
         self.size = int(rng.choice(_GLYPH_SIZES))
         self.pen = glyphs[self.size][int(rng.random() < 0.4)]
         self.strength = rng.uniform(0.75, 1.0)
@@ -239,7 +264,14 @@ class _Writer:
         )  # where in the cell this hand starts numbers
 
     def pick(self, number: str) -> list:
-        return [int(self.rng.choice(self.by_digit[int(ch)])) for ch in number]
+        # the same draws from rng in both modes, so the sheets' layout does not depend on the hand
+        ids = [int(self.rng.choice(self.by_digit[int(ch)])) for ch in number]
+        if self.hand_rng is None:
+            return ids
+        return [
+            self.base.setdefault(ch, g)
+            for ch, g in zip(number, ids, strict=True)
+        ]
 
     def position(self, row: int, col: int, n_digits: int, jitter: float = 2.0):
         """Top-left (y, x) of the first digit of an n-digit number in a cell."""
@@ -276,7 +308,11 @@ class _Writer:
         (a copy written with its own strokes, see copy_glyph).
         """
         ids = self.pick(number) if glyph_ids is None else glyph_ids
-        if glyph_images is None:
+        if glyph_images is None and self.hand_rng is not None:
+            glyph_images = [
+                copy_glyph(self.pen[g], self.hand_rng) for g in ids
+            ]
+        elif glyph_images is None:
             glyph_images = [self.pen[gid] for gid in ids]
         y, x = self.position(row, col, len(number)) if at is None else at
         strength = self.strength if strength is None else strength
@@ -405,6 +441,7 @@ def make_tally_sheets(
     return_clean: bool = False,
     verbose: bool = True,
     copy_model: str = "perturbed",
+    honest_hand: str = "one",
 ):
     """Generate n scan-like tally sheets -> (images uint8 (n, 176, 144), labels int64 (n,) 1 = altered, metadata).
 
@@ -415,17 +452,24 @@ def make_tally_sheets(
     metadata (pandas DataFrame, one row per sheet): altered, kind, n_rows, values (what the sheet shows,
     rows of (valid, annulled, blank), None = empty), original (the clean twin's numbers), cells (altered
     (row, column) pairs, see cell_box), box (y0, y1, x0, x1 around the pixels the alteration changed, before the
-    scan's rotation), trace (mean
-    absolute grey-level difference to the clean twin inside box: how visible the alteration is), stain, fold,
+    scan's rotation), twin_diff (mean
+    absolute grey-level difference to the clean twin inside box, after the scan: not how visible the
+    alteration is, since for an erasure or a fluid patch it is mostly the new number, which differs from the
+    old one; 0 for clean sheets), stain, fold,
     angle, blur, noise, jpeg (quality, 0 = none), lighting.
     return_clean=True also returns the clean twins (uint8, same shape): identical where nothing was altered.
     copy_model: how each copy of a repeated value is written, one of COPY_MODELS ("perturbed": the same
     writer's digit with its own strokes every time; "new_sample": another writer's sample of the digit;
     "identical": pixel copies, the old artefact). The copies draw from a random stream of their own, so
     for one seed the three models give the same sheets except for the repeated cells.
+    honest_hand: how the sheet's own (honest) numbers are written, one of HONEST_HANDS ("one": one
+    person per sheet, one handwritten sample per digit, each occurrence with its own strokes as
+    copy_glyph draws them; "many": every digit another writer's sample, the earlier behaviour).
+    Forged and rewritten numbers are written by the sheet's hand too. For one seed both give the
+    same layout, values, alterations and scans; only the handwriting differs.
     """
     difficulty, kinds = _check_args(
-        n, altered_share, seed, difficulty, kinds, copy_model
+        n, altered_share, seed, difficulty, kinds, copy_model, honest_hand
     )
     import pandas as pd
 
@@ -461,7 +505,12 @@ def make_tally_sheets(
         white = np.zeros(m, np.float32)
         for j in range(m):
             i = start + j
-            writer = _Writer(rng, glyphs, by_digit)
+            hand_rng = (
+                np.random.default_rng((seed, 2019, 23, i))
+                if honest_hand == "one"
+                else None
+            )
+            writer = _Writer(rng, glyphs, by_digit, hand_rng)
             n_rows = int(rng.integers(3, MAX_ROWS + 1))
             values = _draw_values(rng, n_rows)
             original = [list(r) for r in values]
@@ -566,7 +615,8 @@ def make_tally_sheets(
                             under[j][b[0] : b[1], b[2] : b[3]] = 0
                         values[r][c] = value
                         if copy_model == "identical":
-                            copies = None  # the pen's glyphs: pixel copies
+                            # the pen's glyphs: pixel copies
+                            copies = [writer.pen[g] for g in ids]
                         elif copy_model == "new_sample":
                             copies = [
                                 writer.pen[
@@ -725,7 +775,7 @@ def make_tally_sheets(
         for j in range(m):
             rec = records[start + j]
             b = rec["box"]
-            rec["trace"] = (
+            rec["twin_diff"] = (
                 float(
                     np.abs(
                         outs[0][j, b[0] : b[1], b[2] : b[3]].astype(np.float32)

@@ -31,6 +31,9 @@ def test_upright(corpus):
     )  # a nested list is fine too
     ok, hint = strict("10.upright", np.rot90(stored, k=-1), path=path)
     assert ok is False and "wrong way" in hint
+    assert (
+        "k=1" not in hint and "k = 1" not in hint
+    )  # a nudge, not the solution
     ok, hint = strict("10.upright", stored, path=path)
     assert ok is False and "as stored" in hint
     ok, hint = strict("10.upright", np.rot90(stored, 2), path=path)
@@ -95,7 +98,11 @@ def test_uncertain():
     assert ok is False and "not the same in both groups" in hint
     ok, hint = strict("10.uncertain", "d")
     assert ok is False and "hides the uncertainty" in hint
+    # a right letter with a wrong one does not pass (it used to read only the first letter)
+    for mixed in ("cd", "c d", "ca", ["c", "a"], "c and b"):
+        ok, hint = strict("10.uncertain", mixed)
+        assert ok is False, mixed
     ok, hint = strict("10.uncertain", "e")
-    assert ok is False and "one letter" in hint
+    assert ok is False and "one or more of" in hint
     ok, hint = strict("10.uncertain", 3)
-    assert ok is False and "one letter" in hint
+    assert ok is False and "string" in hint

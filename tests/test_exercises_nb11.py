@@ -72,33 +72,42 @@ def _parts(t):
 
 def test_kappa():
     want = kappa_from_table(TABLE)
-    ctx = dict(table=TABLE, strict=True)
+    ctx = dict(table=TABLE, kappa_ab=0.74, strict=True)
     observed, chance, chance_pooled = _parts(TABLE)
     solution = (observed - chance) / (1 - chance)
     for form in (solution, round(want, 3), round(want, 2), np.float32(want)):
-        assert evaluate("11.kappa", form, **ctx)[0] is True, form
+        for said in ("lower", "Lower", "less"):
+            assert evaluate("11.kappa", (said, form), **ctx)[0] is True, form
+    # the prediction is checked: the wrong direction gets a nudge, not the answer
+    ok, msg = evaluate("11.kappa", ("higher", solution), **ctx)
+    assert ok is False and "chance" in msg and "lower" not in msg
+    # a number alone is not enough: the prediction comes first
+    ok, msg = evaluate("11.kappa", solution, **ctx)
+    assert ok is False and "prediction" in msg
+    ok, msg = evaluate("11.kappa", ("maybe", solution), **ctx)
+    assert ok is False and "higher" in msg
     # Scott's pi is a concept slip, not a rounding one
     scott = (observed - chance_pooled) / (1 - chance_pooled)
     assert abs(scott - want) > 0.004
     for form in (scott, round(scott, 3)):
-        ok, msg = evaluate("11.kappa", form, **ctx)
+        ok, msg = evaluate("11.kappa", ("lower", form), **ctx)
         assert ok is False and "Scott's pi" in msg and "decimals" not in msg
-    ok, msg = evaluate("11.kappa", observed, **ctx)
+    ok, msg = evaluate("11.kappa", ("lower", observed), **ctx)
     assert ok is False and "observed agreement" in msg
-    ok, msg = evaluate("11.kappa", observed - chance, **ctx)
+    ok, msg = evaluate("11.kappa", ("lower", observed - chance), **ctx)
     assert ok is False and "scale by the most agreement" in msg
-    ok, msg = evaluate("11.kappa", chance, **ctx)
+    ok, msg = evaluate("11.kappa", ("lower", chance), **ctx)
     assert ok is False and "chance agreement" in msg
-    ok, msg = evaluate("11.kappa", round(want, 1), **ctx)
+    ok, msg = evaluate("11.kappa", ("lower", round(want, 1)), **ctx)
     assert ok is False and "2 decimals" in msg
-    ok, msg = evaluate("11.kappa", [[1, 2], [3, 4]], **ctx)
+    ok, msg = evaluate("11.kappa", ("lower", [[1, 2], [3, 4]]), **ctx)
     assert ok is False and "one number" in msg
 
 
 def test_kappa_hints_do_not_print_the_formula():
-    ctx = dict(table=TABLE)
+    ctx = dict(table=TABLE, kappa_ab=0.74)
     for wrong in (0.9, 0.2, 0.0, 0.7):
-        ok, msg = evaluate("11.kappa", wrong, **ctx)
+        ok, msg = evaluate("11.kappa", ("lower", wrong), **ctx)
         assert ok is False
         assert "(p_o - p_e) / (1 - p_e)" not in msg and "1 - p_e" not in msg
 
@@ -153,12 +162,12 @@ def test_corrected_needs_an_informative_detector():
 @pytest.mark.parametrize(
     "answer",
     [
-        ("a", "w"),
-        ("a", "x"),
-        ["A", "W"],
-        "a, x",
         ("a", "wx"),
-        {"variable": "a", "check": "w"},
+        ("a", "xw"),
+        ["A", "W", "X"],
+        "a, w, x",
+        ("a", ["w", "x"]),
+        {"variable": "a", "check": "w x"},
     ],
 )
 def test_bias_accepts_the_defensible_answers(answer):
@@ -168,17 +177,22 @@ def test_bias_accepts_the_defensible_answers(answer):
 @pytest.mark.parametrize(
     "answer, words",
     [
-        (("b", "w"), "same Se and Sp"),
+        (("b", "wx"), "same Se and Sp"),
         (("c", "w"), "one specificity"),
         (("d", "x"), "coders' agreement"),
         (("a", "y"), "seed"),
         (("a", "z"), "one direction"),
         (("a", "wy"), "seed"),
-        ("a", "two letters"),
+        (("a", "wxz"), "one direction"),
+        (("a", "w"), "not every defensible"),
+        (("a", "x"), "not every defensible"),
+        ("a w", "not every defensible"),
+        ("a", "variable's letter first"),
         (("e", "w"), "one of"),
-        (("a", "q"), "w, x, y or z"),
+        (("a", "q"), "w, x, y, z"),
     ],
 )
 def test_bias_wrong_answers_get_a_conceptual_hint(answer, words):
     ok, msg = evaluate("11.bias", answer)
     assert ok is False and words in msg, msg
+    assert "w" + "x" not in msg.replace(" ", "")

@@ -8,6 +8,7 @@ from helpers.data import load_handwritten_digits
 from helpers.tally import (
     ALTERATIONS,
     COPY_MODELS,
+    HONEST_HANDS,
     SHEET_SHAPE,
     cell_box,
     copy_glyph,
@@ -104,8 +105,8 @@ def test_shapes_dtypes_and_metadata(sheets):
         )  # every changed number is an altered cell
         if row.kind in ("erased", "fluid", "repeated"):
             assert changed, row  # ... and these alterations change a number
-    assert (meta.loc[y == 0, "trace"] == 0).all() and (
-        meta.loc[y == 1, "trace"] > 0
+    assert (meta.loc[y == 0, "twin_diff"] == 0).all() and (
+        meta.loc[y == 1, "twin_diff"] > 0
     ).all()
 
 
@@ -226,6 +227,7 @@ def test_difficulty_roughens_the_scans():
         (dict(n=10, kinds=("scribble",)), "scribble"),
         (dict(n=10, kinds=()), "kinds=()"),
         (dict(n=10, copy_model="photocopy"), "copy_model='photocopy'"),
+        (dict(n=10, honest_hand="two"), "honest_hand='two'"),
     ],
 )
 def test_bad_arguments_get_a_clear_error(kwargs, words):
@@ -494,3 +496,34 @@ def test_crop_cells_and_cell_labels(sheets):
         crop_cells(X[0])
     with pytest.raises(ValueError, match="column=3"):
         crop_cells(X, column=3)
+
+
+def test_honest_hand_changes_only_the_handwriting():
+    """Same layout, values and labels for both hands; one hand repeats its own digits."""
+    out = {
+        h: make_tally_sheets(
+            60, altered_share=0.3, seed=3, honest_hand=h, verbose=False
+        )
+        for h in HONEST_HANDS
+    }
+    (X1, y1, m1), (Xm, ym, mm) = out["one"], out["many"]
+    assert np.array_equal(y1, ym) and m1["values"].equals(mm["values"])
+    assert (m1["kind"] == mm["kind"]).all()
+    assert not np.array_equal(X1, Xm)
+    # the default is one hand per sheet
+    X0, _, _ = make_tally_sheets(60, altered_share=0.3, seed=3, verbose=False)
+    assert np.array_equal(X0, X1)
+
+
+def test_one_hand_reuses_a_glyph_per_digit():
+    import numpy as np_
+
+    from helpers.tally import _glyph_bank, _Writer
+
+    glyphs, by_digit = _glyph_bank(False)
+    rng = np_.random.default_rng(0)
+    w = _Writer(rng, glyphs, by_digit, np_.random.default_rng(1))
+    a, b = w.pick("377"), w.pick("73")
+    assert a[1] == a[2] == b[0] and a[0] == b[1]
+    many = _Writer(np_.random.default_rng(0), glyphs, by_digit)
+    assert len(set(many.pick("7777777"))) > 1

@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_int
+from .answers import AnswerError, as_array, as_int, check_choice
 
 
 def _stored_pixels(path) -> np.ndarray:
@@ -33,7 +33,10 @@ def _upright(answer, path=None):
     if got.shape == stored.shape and np.array_equal(got, stored):
         return "that is the image as stored (on its side); turn it with np.rot90 as orientation 8 says"
     if got.shape == want.shape and np.array_equal(got, np.rot90(want, 2)):
-        return "upside down: rotated the wrong way. Orientation 8 needs a quarter turn anticlockwise (k=1)"
+        return (
+            "upside down: a quarter turn, but the wrong way round. Orientation 8 is the mirror case of "
+            "orientation 6 in §1: which sign of k turns the other way?"
+        )
     if np.array_equal(got, np.rot90(stored, 2)):
         return "that is a half turn (orientation 3); orientation 8 needs a quarter turn"
     if got.shape != want.shape:
@@ -111,28 +114,24 @@ JUDGE_OPTIONS = {
 }
 
 
+_UNCERTAIN_HINTS = {
+    "A": "dropping rows is neutral only if being uncertain has nothing to do with the city. Night photos "
+    "from old phones are more often uncertain, so each city's share would come from a different kind of "
+    "photo: ask which variable that biases",
+    "B": "that decides every doubtful photo as a 'no'. The city with more uncertain photos gets a lower "
+    "share for a reason that has nothing to do with vehicles: the error is not the same in both groups",
+    "D": "a lower threshold hides the uncertainty without removing it: the same photos now get a guess, and "
+    "a diffuse guess lands on the coarse tag with the most classes. What would tell you whether the "
+    "uncertain photos differ between the cities?",
+}
+
+
 @exercise("10.uncertain")
 def _uncertain(answer):
-    """answer: the letter of the defensible way to handle 'uncertain' coarse tags when comparing two cities."""
-    if isinstance(answer, (list, tuple, set)) and len(answer) == 1:
-        answer = next(iter(answer))
-    if (
-        not isinstance(answer, str)
-        or answer.strip().strip("()").lower()[:1] not in JUDGE_OPTIONS
-    ):
-        raise AnswerError(
-            f"give one letter as a string, one of {sorted(JUDGE_OPTIONS)}, e.g. 'a'"
-        )
-    letter = answer.strip().strip("()").lower()[:1]
-    if letter == "c":
-        return None
-    return {
-        "a": "dropping rows is neutral only if being uncertain has nothing to do with the city. Night photos "
-        "from old phones are more often uncertain, so each city's share would come from a different kind of "
-        "photo: ask which variable that biases",
-        "b": "that decides every doubtful photo as a 'no'. The city with more uncertain photos gets a lower "
-        "share for a reason that has nothing to do with vehicles: the error is not the same in both groups",
-        "d": "a lower threshold hides the uncertainty without removing it: the same photos now get a guess, and "
-        "a diffuse guess lands on the coarse tag with the most classes. What would tell you whether the "
-        "uncertain photos differ between the cities?",
-    }[letter]
+    """answer: every defensible way (letters) to handle 'uncertain' coarse tags when comparing two cities."""
+    return check_choice(
+        answer,
+        defensible=("C",),
+        hints=_UNCERTAIN_HINTS,
+        what="the letter of every way you can defend",
+    )

@@ -11,7 +11,13 @@ import itertools
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_number, as_text, decimals_typed
+from .answers import (
+    AnswerError,
+    as_number,
+    as_text,
+    check_choice,
+    decimals_typed,
+)
 
 _MISSING = "this check needs the notebook's {} (keep the check(...) line as given, and run the cells above first)"
 
@@ -94,13 +100,37 @@ def _agreement_parts(t):
     return np.trace(t) / total, float(rows @ cols), float(pooled @ pooled)
 
 
+_DIRECTIONS = {
+    "higher": "higher",
+    "lower": "lower",
+    "more": "higher",
+    "less": "lower",
+}
+
+
 @exercise("11.kappa")
-def _kappa(answer, table=None):
+def _kappa(answer, table=None, kappa_ab=None):
     from ..tally import kappa_from_table
 
-    got = as_number(answer, "one number: Cohen's kappa")
+    form = 'two things: (prediction, kappa), e.g. ("higher", 0.5): your prediction first'
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise AnswerError(f"give {form}")
+    direction = as_text(
+        answer[0], 'the prediction: "higher" or "lower"'
+    ).lower()
+    if direction not in _DIRECTIONS:
+        raise AnswerError(
+            f'the prediction is "higher" or "lower" (than A-B\'s kappa); got {answer[0]!r}'
+        )
+    got = as_number(answer[1], "one number: Cohen's kappa")
     t = _context_array(table, "table").astype(float)
+    ref = _context_array(kappa_ab, "kappa_ab")
     want = kappa_from_table(t)
+    if _DIRECTIONS[direction] != ("higher" if want > float(ref) else "lower"):
+        return (
+            "check the prediction: D and E agree on more sheets, but with one label this common, how "
+            "much of that agreement would two coders reach by chance alone?"
+        )
     if matches(got, want):
         return None
     if rounded_version(got, want):
@@ -223,24 +253,41 @@ _CHECK_HINTS = {
 
 @exercise("11.bias")
 def _bias(answer):
+    """(variable letter, every defensible check letter): the variable is a; the checks w and x both."""
     if isinstance(answer, dict):
         answer = (answer.get("variable"), answer.get("check"))
     if isinstance(answer, str):
         answer = tuple(answer.replace(",", " ").split())
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+    if not isinstance(answer, (tuple, list)) or len(answer) < 2:
         raise AnswerError(
-            'give two letters, e.g. ("a", "w"): the variable first, the check second'
+            'give the variable\'s letter first, then every check you can defend, e.g. ("b", "yz")'
         )
     variable = as_text(
         answer[0], "the variable's letter", choices=("a", "b", "c", "d")
     )
-    check = as_text(answer[1], "the check's letter (or letters)")
-    checks = set(check.replace(" ", "").replace("+", ""))
-    if not checks or not checks <= set("wxyz"):
-        raise AnswerError(f"give the check as w, x, y or z; got {answer[1]!r}")
+    parts = []
+    for part in answer[1:]:
+        parts += list(np.ravel(part)) if not isinstance(part, str) else [part]
+    checks = (
+        "".join(as_text(p, "the check's letters") for p in parts)
+        .replace(" ", "")
+        .replace("+", "")
+        .replace(",", "")
+        .replace("and", "")
+    )
+    if not checks or not set(checks) <= set("wxyz"):
+        raise AnswerError(
+            f"give the checks as letters from w, x, y, z; got {answer[1:]!r}"
+        )
     if variable != "a":
         return _VARIABLE_HINTS[variable]
-    wrong = sorted(checks & set("yz"))
-    if wrong:
-        return _CHECK_HINTS[wrong[0]]
-    return None
+    return check_choice(
+        list(checks),
+        defensible=("W", "X"),
+        hints={k.upper(): v for k, v in _CHECK_HINTS.items()},
+        what="the checks' letters",
+        missing=(
+            "every check you picked can be defended, but not every defensible one is picked: which "
+            "other check would also show a false-positive rate that differs between the groups?"
+        ),
+    )
