@@ -26,31 +26,33 @@ def hint(exercise_id, answer, **context):
 
 
 def test_hog_length():
-    from helpers.features import extract_features
+    from skimage.feature import hog
 
-    X, _ = extract_features(
-        np.zeros((1, 28, 28), np.uint8),
-        kinds=("hog",),
-        hog_pixels_per_cell=(4, 4),
-    )
-    right = X.shape[1]
-    assert right == 1296
+    right = hog(
+        np.zeros((128, 64)),
+        orientations=9,
+        pixels_per_cell=(8, 8),
+        cells_per_block=(2, 2),
+    ).shape[0]
+    assert right == 3780  # Dalal and Triggs' window
     assert evaluate("05.hog_length", right) == (
         True,
         "Exercise 05.hog_length: correct!",
     )
     assert evaluate("05.hog_length", np.int64(right))[0] is True
-    assert evaluate("05.hog_length", 1296.0)[0] is True
-    assert "counts each cell once" in hint("05.hog_length", 441)
-    assert "blocks overlap" in hint("05.hog_length", 324)
-    assert "number of pixels" in hint("05.hog_length", 784)
+    assert evaluate("05.hog_length", 3780.0)[0] is True
+    assert "counts each cell once" in hint("05.hog_length", 16 * 8 * 9)
+    assert "count the positions" in hint("05.hog_length", 14 * 6 * 36)
+    assert "number of pixels" in hint("05.hog_length", 128 * 64)
+    assert "28x28 case" in hint("05.hog_length", 1296)
     assert "give a whole number" in hint("05.hog_length", [1, 2])
 
 
 def test_hog_length_hints_never_print_the_formula():
     message = hint("05.hog_length", 1000)
-    assert "three steps" in message
-    assert "1296" not in message and "cells - 2 + 1" not in message
+    assert "cells" in message and "block" in message
+    assert "3780" not in message and "- 2 + 1" not in message
+    assert "9 orientations" not in message and "multiply" not in message
 
 
 def test_recall_by_hand():
@@ -128,6 +130,8 @@ def test_paired_folds():
         "05.paired_folds", (diffs.mean(), verdict)
     )
     assert "same folds" in hint("05.paired_folds", (diffs + 0.02, verdict))
+    coarse = hint("05.paired_folds", (np.round(diffs, 2), verdict))
+    assert "3 or more decimals" in coarse and "same folds" not in coarse
     # on the digits every fold favours the SVM, by more than 2 standard errors
     assert (diffs < 0).all() and verdict == "svm"
     assert "check the sign" in hint("05.paired_folds", (diffs, "forest"))

@@ -9,7 +9,9 @@ from helpers.exercises import evaluate as _evaluate
 from helpers.exercises.nb06 import (
     EDGE_KERNEL,
     POOL_MAP,
+    pool_stride1,
     relu_max_pool,
+    relu_pool_stride1,
     toy_image,
 )
 
@@ -28,31 +30,42 @@ def hint(exercise_id, answer):
 
 
 def test_toy_horizontal():
-    right = signal.correlate2d(toy_image(), EDGE_KERNEL.T, mode="valid")
-    assert right.shape == (4, 4) and not right.any()  # no top-to-bottom change
+    full = signal.correlate2d(
+        np.pad(toy_image(), 1), EDGE_KERNEL.T, mode="valid"
+    )
+    right = full[0]
+    assert right.tolist() == [0, 0, 1, 3, 4, 3]  # worked by hand
     assert evaluate("06.toy_horizontal", right)[0] is True
-    assert evaluate("06.toy_horizontal", [[0] * 4] * 4)[0] is True
-    vertical = signal.correlate2d(toy_image(), EDGE_KERNEL, mode="valid")
-    assert "vertical-edge map" in hint("06.toy_horizontal", vertical)
-    assert "whole map" in hint("06.toy_horizontal", 0)
-    assert "(4, 4) positions" in hint("06.toy_horizontal", np.zeros((6, 6)))
-    message = hint("06.toy_horizontal", np.ones((4, 4)))
-    assert "rows" in message and "correlate" not in message
+    assert evaluate("06.toy_horizontal", [0, 0, 1, 3, 4, 3])[0] is True
+    assert evaluate("06.toy_horizontal", full)[0] is True  # the whole map
+    assert "reaches into the padding" in hint("06.toy_horizontal", [0] * 6)
+    assert "sign" in hint("06.toy_horizontal", -right)
+    assert "right edge" in hint("06.toy_horizontal", [0, 0, 1, 3, 4, 4])
+    assert "whole first row" in hint("06.toy_horizontal", 0)
+    assert "shape (6,)" in hint("06.toy_horizontal", np.zeros(4))
+    message = hint("06.toy_horizontal", np.ones(6))
+    assert "padding" in message and "correlate" not in message
 
 
 def test_relu_pool():
-    right = relu_max_pool(POOL_MAP)
-    assert right.tolist() == [[4, 0], [2, 6]]  # worked by hand
+    right = relu_pool_stride1(POOL_MAP)
+    assert right.tolist() == [
+        [4, 1, 0],
+        [4, 6, 6],
+        [2, 6, 6],
+    ]  # worked by hand
     assert evaluate("06.relu_pool", right)[0] is True
-    assert evaluate("06.relu_pool", [[4, 0], [2.0, 6]])[0] is True
-    no_relu = POOL_MAP.reshape(2, 2, 2, 2).max(axis=(1, 3))
+    assert (
+        evaluate("06.relu_pool", [[4, 1, 0], [4, 6.0, 6], [2, 6, 6]])[0]
+        is True
+    )
+    no_relu = pool_stride1(POOL_MAP)
     assert "only negative values" in hint("06.relu_pool", no_relu)
-    mean_pool = np.maximum(POOL_MAP, 0).reshape(2, 2, 2, 2).mean(axis=(1, 3))
-    assert "average pooling" in hint("06.relu_pool", mean_pool)
-    absolute = np.abs(POOL_MAP).reshape(2, 2, 2, 2).max(axis=(1, 3))
+    absolute = pool_stride1(np.abs(POOL_MAP))
     assert "does not flip signs" in hint("06.relu_pool", absolute)
+    assert "stride 2" in hint("06.relu_pool", relu_max_pool(POOL_MAP))
     assert "still has 4x4" in hint("06.relu_pool", np.maximum(POOL_MAP, 0))
-    message = hint("06.relu_pool", [[1, 1], [1, 1]])
+    message = hint("06.relu_pool", np.ones((3, 3)))
     assert "reshape" not in message and "max(axis" not in message
 
 
@@ -77,9 +90,11 @@ def test_the_restored_weight_lives_in_the_data_file():
 def test_impute_evidence():
     assert evaluate("06.impute_evidence", "b")[0] is True
     assert evaluate("06.impute_evidence", " (B) ")[0] is True
+    assert evaluate("06.impute_evidence", ["b"])[0] is True
     assert "fitted to" in hint("06.impute_evidence", "a")
     assert "count of weights" in hint("06.impute_evidence", "c")
-    assert "one of" in hint("06.impute_evidence", "d")
+    assert "one or more of" in hint("06.impute_evidence", "d")
+    assert "held out" not in hint("06.impute_evidence", "a")
 
 
 @pytest.mark.parametrize(

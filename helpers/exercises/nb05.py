@@ -22,28 +22,41 @@ def _digits():
 
 # --- Exercise 1 (predict): the length of a HOG vector ---------------------------------------
 
+# Dalal and Triggs' pedestrian window: 64 wide, 128 high, 8x8-pixel cells, 2x2-cell blocks, 9 bins
+HOG_WINDOW = (128, 64)  # (rows, columns)
+HOG_CELL = 8
+
+
+def hog_window_length(
+    shape=HOG_WINDOW, cell=HOG_CELL, block=2, orientations=9
+) -> int:
+    """The reference: HOG numbers for one window (overlapping blocks, one step of a cell)."""
+    cells = [n // cell for n in shape]
+    blocks = [c - block + 1 for c in cells]
+    return blocks[0] * blocks[1] * block * block * orientations
+
 
 @exercise("05.hog_length")
 def _hog_length(answer):
     value = as_int(answer, "a whole number (how many HOG numbers)")
-    cells = 28 // 4
-    blocks = cells - 2 + 1
-    want = blocks * blocks * 2 * 2 * 9
+    want = hog_window_length()
+    rows, cols = (n // HOG_CELL for n in HOG_WINDOW)
     if value == want:
         return None
-    if value == cells * cells * 9:
+    if value == rows * cols * 9:
         return (
-            f"{value} counts each cell once; HOG normalises overlapping blocks of 2x2 cells, "
-            f"and every block keeps its own copy of its 4 cells' histograms"
+            f"{value} counts each cell once (or lays the blocks side by side); HOG's blocks "
+            "overlap, and every block keeps its own copy of its cells' histograms"
         )
-    if value == (cells // 2) ** 2 * 2 * 2 * 9:
-        return "blocks overlap: a 2x2 block slides one cell at a time, so count the positions where it fits"
-    if value == 28 * 28:
+    if value == (rows - 2) * (cols - 2) * 4 * 9:
+        return "count the positions again: in how many places does a block 2 cells wide fit along 3 cells?"
+    if value == HOG_WINDOW[0] * HOG_WINDOW[1]:
         return "that is the number of pixels; HOG counts histograms of edge directions, block by block"
+    if value == 1296:
+        return "that is the 28x28 case with 4x4-pixel cells; this window is 64 by 128 with 8x8-pixel cells"
     return (
-        "count in three steps: cells per side of the image, then positions of a 2x2 block per side, "
-        "then numbers per block (4 cells, each a histogram of 9 orientations); §2's table shows the "
-        "7x7-cell case"
+        "how many cells fit along each side of the window, and in how many places can a block of "
+        "2x2 cells sit? §2's HOG row of the table works the 28x28 case"
     )
 
 
@@ -230,6 +243,14 @@ def _paired_folds(answer):
             return "your differences have the opposite sign: give forest minus SVM"
         if np.allclose(diffs, want, atol=1e-3):
             return "close: round to 3 or more decimals (rounded, not cut off), or give the full values"
+        if any(
+            np.allclose(diffs, np.round(want, d), rtol=0, atol=1e-9)
+            for d in (1, 2)
+        ):
+            return (
+                "those are the right differences rounded too coarsely: give 3 or more decimals (or "
+                "the full values); the folds differ by a few thousandths"
+            )
         return (
             "the differences must come from the same folds for both models: score both with one "
             "StratifiedKFold object (the one the prompt gives) and subtract fold by fold"

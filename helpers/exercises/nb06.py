@@ -1,10 +1,10 @@
-"""Checks for 06_cnn_building_blocks (a feature map predicted by hand, ReLU and pooling by hand, the
-weights of a layer, and what the lecture's county network's fit can and cannot support)."""
+"""Checks for 06_cnn_building_blocks (a zero-padded feature map predicted by hand, ReLU and overlapping
+pooling by hand, the weights of a layer, and what the lecture's county network's fit can and cannot support)."""
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_int, as_text
+from .answers import as_array, as_int, check_choice
 
 EDGE_KERNEL = np.array(
     [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float
@@ -42,7 +42,12 @@ def relu_max_pool(feature_map) -> np.ndarray:
     return m.reshape(rows, 2, cols, 2).max(axis=(1, 3))
 
 
-# --- Exercise 1 (predict): the horizontal-edge kernel on the toy image -----------------------
+# --- Exercise 1 (predict): the horizontal-edge kernel on the toy image, zero-padded ---------
+
+
+def padded_first_row() -> np.ndarray:
+    """The reference: first row of the map of EDGE_KERNEL.T on the toy image with one ring of zeros."""
+    return _valid(np.pad(toy_image(), 1), EDGE_KERNEL.T)[0]
 
 
 @exercise("06.toy_horizontal")
@@ -51,53 +56,88 @@ def _toy_horizontal(answer):
         answer, bool
     ):
         return (
-            "give the whole map, one number per window position: how many positions does a "
-            "3x3 window have on a 6x6 image without padding?"
+            "give the whole first row of the map, one number per window position: how many "
+            "positions does a 3x3 window have along a 6-pixel row padded with one zero on each side?"
         )
-    arr = as_array(answer, what="the feature map as an array")
-    want = _valid(
-        toy_image(), EDGE_KERNEL.T
-    )  # all zeros: no change from top to bottom
+    arr = as_array(answer, what="the first row of the feature map")
+    full = _valid(np.pad(toy_image(), 1), EDGE_KERNEL.T)
+    if (
+        arr.shape == full.shape
+    ):  # the whole 6x6 map: fine when its first row is right
+        if np.allclose(arr, full):
+            return None
+        arr = arr[0]
+    want = full[0]
     if arr.shape != want.shape:
-        return f"a 3x3 window on a 6x6 image without padding fits in {want.shape} positions, got shape {arr.shape}"
+        return (
+            f"with padding=1 a 3x3 window fits in as many positions as the image has pixels: "
+            f"give the first row, shape {want.shape}, got shape {arr.shape}"
+        )
     if np.allclose(arr, want):
         return None
-    if np.allclose(arr, _valid(toy_image(), EDGE_KERNEL)):
+    if np.allclose(arr, 0):
         return (
-            "that is the vertical-edge map of §2. The transposed kernel compares the row below with the "
-            "row above: does the toy image change from top to bottom?"
+            "inside the image no row differs from the next, true; but the top row of windows "
+            "reaches into the padding. What lies above the image, and below it in row 1?"
+        )
+    if np.allclose(arr, -want):
+        return (
+            "check the sign: the transposed kernel has its negative weights on the top row and its "
+            "positive weights on the bottom row"
+        )
+    if np.allclose(arr[:5], want[:5]):
+        return (
+            "the last window hangs over the right edge: which of its three columns hold image "
+            "pixels, and which hold padding?"
         )
     return (
-        "think of what the kernel compares: its rows, not its columns, have opposite signs. In the toy "
-        "image, how different is each row from the row above it?"
+        "take one window at a time: its top row lies in the padding, its bottom row on image row "
+        "1. Which weights meet bright pixels there?"
     )
 
 
-# --- Exercise 2 (predict): ReLU and max pooling by hand --------------------------------------
+# --- Exercise 2 (predict): ReLU and overlapping max pooling by hand ---------------------------
+
+
+def pool_stride1(feature_map) -> np.ndarray:
+    """2x2 max pooling with stride 1 (overlapping windows) -> (H-1, W-1)."""
+    m = np.asarray(feature_map, dtype=float)
+    return np.maximum.reduce([m[:-1, :-1], m[:-1, 1:], m[1:, :-1], m[1:, 1:]])
+
+
+def relu_pool_stride1(feature_map) -> np.ndarray:
+    """The reference: ReLU, then 2x2 max pooling with stride 1."""
+    return pool_stride1(np.maximum(np.asarray(feature_map, dtype=float), 0))
 
 
 @exercise("06.relu_pool")
 def _relu_pool(answer):
     arr = as_array(answer, what="the pooled map as an array")
-    want = relu_max_pool(POOL_MAP)
+    want = relu_pool_stride1(POOL_MAP)
     if arr.shape == POOL_MAP.shape:
-        return "that map still has 4x4 entries: 2x2 pooling with stride 2 keeps one number per 2x2 block"
+        return "that map still has 4x4 entries: a 2x2 window has fewer positions than that on a 4x4 map"
+    if arr.shape == relu_max_pool(POOL_MAP).shape:
+        if np.allclose(arr, relu_max_pool(POOL_MAP)):
+            return (
+                "that is pooling with stride 2, as in §5; here the window moves one step at a time, "
+                "so neighbouring windows overlap"
+            )
+        return "a 2x2 window moving one step at a time fits in more than two positions per side"
     if arr.shape != want.shape:
-        return f"expected one number per 2x2 block, shape {want.shape}, got shape {arr.shape}"
+        return f"expected one number per window position, shape {want.shape}, got shape {arr.shape}"
     if np.allclose(arr, want):
         return None
-    blocks = POOL_MAP.reshape(2, 2, 2, 2)
-    if np.allclose(arr, blocks.max(axis=(1, 3))):
-        return "one block has only negative values: what does ReLU make of them before the max is taken?"
-    if np.allclose(
-        arr, np.maximum(POOL_MAP, 0).reshape(2, 2, 2, 2).mean(axis=(1, 3))
-    ):
-        return "that is average pooling; max pooling keeps one value of each block"
-    if np.allclose(arr, np.abs(POOL_MAP).reshape(2, 2, 2, 2).max(axis=(1, 3))):
+    if np.allclose(arr, pool_stride1(POOL_MAP)):
+        return "one window has only negative values: what does ReLU make of them before the max is taken?"
+    relu = np.maximum(POOL_MAP, 0)
+    mean = (relu[:-1, :-1] + relu[:-1, 1:] + relu[1:, :-1] + relu[1:, 1:]) / 4
+    if np.allclose(arr, mean):
+        return "that is average pooling; max pooling keeps one value of each window"
+    if np.allclose(arr, pool_stride1(np.abs(POOL_MAP))):
         return "ReLU does not flip signs: a negative response becomes 0, not its absolute value"
     return (
-        "first ReLU (what happens to negative numbers?), then split the 4x4 map into four 2x2 blocks "
-        "(top-left, top-right, bottom-left, bottom-right) and keep one value per block"
+        "first ReLU (what happens to negative numbers?), then slide a 2x2 window one step at a "
+        "time, row by row, and keep one value per position; one big value can win several windows"
     )
 
 
@@ -117,9 +157,8 @@ def _layer_weights(answer):
     if answer == filters * channels * 3 * 3 + filters:
         return "the kernels here are 5×5, not 3×3"
     return (
-        "count one filter first: how many kernels does it hold on an RGB input, how many weights "
-        "in each, and what else does it learn? Then multiply by the number of filters (§4 does "
-        "this count for the cat photo's layer)"
+        "what does one filter hold when its input has three channels, and does it learn anything "
+        "besides its kernel weights? §4 counts the numbers of the cat photo's layer"
     )
 
 
@@ -130,21 +169,18 @@ IMPUTE_CHOICES = ("a", "b", "c")
 
 @exercise("06.impute_evidence")
 def _impute_evidence(answer):
-    if not isinstance(answer, str):
-        raise AnswerError(
-            f"give one letter in quotes, 'a', 'b' or 'c', got {type(answer).__name__}"
-        )
-    letter = answer.strip().strip("()").strip().lower()
-    choice = as_text(letter, what="one letter", choices=IMPUTE_CHOICES)
-    if choice == "b":
-        return None
-    if choice == "a":
-        return (
-            "R² on the seven counties is measured on the counties the weights were fitted to: with "
-            "17 weights for 7 counties, a good fit there says little about a county the model has "
-            "not seen. What would show how wrong an imputed share can be?"
-        )
-    return (
-        "a network can be more flexible than a regression and still be worse on new counties; the "
-        "count of weights says nothing about the error of an imputed share. What would measure that?"
+    return check_choice(
+        answer,
+        defensible={"B"},
+        hints={
+            "A": (
+                "the R² is measured on the seven counties the 17 weights were fitted to: would it be "
+                "any lower if the network had simply memorised them?"
+            ),
+            "C": (
+                "a network can be more flexible than a regression and still be worse on new counties; the "
+                "count of weights says nothing about the error of an imputed share. What would measure that?"
+            ),
+        },
+        what="the letter(s) of the evidence that must come first",
     )
