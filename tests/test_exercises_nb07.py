@@ -44,7 +44,17 @@ def test_first_loss_slips_get_their_concept(wrong, hint):
 
 @pytest.mark.parametrize(
     "right",
-    ["bcd", "b, c, d", "BD", "cd", ["b", "d"], ("c", "b", "d"), {"d", "b"}],
+    [
+        "bcd",
+        "b, c, d",
+        "BCD",
+        "b and c and d",
+        "(b) (c) (d)",
+        ["b", "c", "d"],
+        ("c", "b", "d"),
+        {"d", "b", "c"},
+        np.array(["d", "c", "b"]),
+    ],
 )
 def test_shirt_share_accepts_the_defensible_sets(right):
     ok, msg = evaluate("07.shirt_share", right)
@@ -59,6 +69,10 @@ def test_shirt_share_accepts_the_defensible_sets(right):
         ("bdf", "a better classifier still errs"),
         ("d", "which statements say what would be biased"),
         ("bc", "needs a check"),
+        ("bd", "a second statement names another bias"),  # b alone is not all
+        ("cd", "a second statement names another bias"),
+        ("BD", "a second statement names another bias"),
+        (["b", "d"], "a second statement names another bias"),
         ("bxd", "only the letters a to f"),
         (3, "as a string"),
     ],
@@ -108,6 +122,40 @@ def test_early_stop():
 
     ok, msg = evaluate("07.early_stop", never_resets)
     assert ok is False and "reset the count" in msg
+
+    def ties_improve(losses, patience):  # `<=`: an equal loss counts as better
+        best, best_epoch, bad = float("inf"), 0, 0
+        for epoch, loss in enumerate(losses, start=1):
+            if loss <= best:
+                best, best_epoch, bad = loss, epoch, 0
+            else:
+                bad += 1
+                if bad >= patience:
+                    return epoch, best_epoch
+        return len(losses), best_epoch
+
+    ok, msg = evaluate("07.early_stop", ties_improve)
+    assert ok is False and "equal to the best so far" in msg
+    assert "reset the count" not in msg
+
+    def stops_late(losses, patience):  # `bad > patience`: one epoch too many
+        best, best_epoch, bad = float("inf"), 0, 0
+        for epoch, loss in enumerate(losses, start=1):
+            if loss < best:
+                best, best_epoch, bad = loss, epoch, 0
+            else:
+                bad += 1
+                if bad > patience:
+                    return epoch, best_epoch
+        return len(losses), best_epoch
+
+    ok, msg = evaluate("07.early_stop", stops_late)
+    assert ok is False and "one epoch late" in msg
+    assert "reset the count" not in msg
+    ok, msg = evaluate(
+        "07.early_stop", lambda losses, p: (len(losses), 1)
+    )  # an unrelated wrong rule: the case and a nudge, no slip hint
+    assert ok is False and "by hand" in msg
     ok, msg = evaluate("07.early_stop", lambda losses, p: 3)
     assert ok is False and "return a tuple" in msg
 

@@ -261,6 +261,10 @@ def test_living_on_the_real_tagger():
 def test_face_validity():
     assert evaluate("08.face_validity", "b")[0] is True
     assert evaluate("08.face_validity", "(B)")[0] is True
+    assert evaluate("08.face_validity", ["b"])[0] is True
+    assert evaluate("08.face_validity", np.array(["b"]))[0] is True
+    ok, msg = evaluate("08.face_validity", ["a", "b"])
+    assert ok is False and "differ *between* the groups" in msg
     ok, msg = evaluate("08.face_validity", "a")
     assert ok is False and "differ *between* the groups" in msg
     ok, msg = evaluate("08.face_validity", "c")

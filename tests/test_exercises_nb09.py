@@ -140,8 +140,10 @@ def test_what_changes_hints():
 
 def test_attention_evidence_accepts_the_defensible_answers():
     assert EVIDENCE_DEFENSIBLE == {"b", "c"}
-    for right in ("b, c", "B and C", ["c", "b"], "b", "c"):
+    for right in ("b, c", "B and C", ["c", "b"], "bc", np.array(["b", "c"])):
         assert evaluate("09.attention_evidence", right)[0] is True, right
+    for half in ("b", "c", ["b"]):  # one of the two is not enough
+        assert "another one can too" in hint("09.attention_evidence", half)
     assert "picked by the team" in hint("09.attention_evidence", "a, b")
     assert "own range" in hint("09.attention_evidence", "b, c, d")
     assert "only the letters" in hint("09.attention_evidence", "e")

@@ -1,11 +1,12 @@
 """Checks for 07_training_cnns (the first loss, a judged measurement, the early-stopping rule)."""
 
 import math
+import re
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_int, as_number, as_text
+from .answers import AnswerError, as_int, as_number, as_text, check_choice
 
 
 def _not_function(answer):
@@ -64,56 +65,104 @@ def _first_loss(answer):
 
 
 _SHARE_HINTS = {
-    "a": (
+    "A": (
         "a: accuracy averages over all ten classes; a share of two classes depends on how "
         "errors flow between those two (a row against a column of the table)"
     ),
-    "e": (
+    "E": (
         "e: a balanced test set does not make the errors cancel: compare the number of "
         "shirts called T-shirts with the number of T-shirts called shirts; and catalogues "
         "are not balanced"
     ),
-    "f": (
+    "F": (
         "f: a better classifier still errs, and may err differently on another decade's "
         "images; only labelled images from your own data show how much"
     ),
 }
+SHARE_DEFENSIBLE = {"B", "C", "D"}
+
+
+def _share_letters(answer):
+    """The letters of an answer ("bcd", "b, c, d", "b and c", ["b", "c"]) as a list, or a hint string."""
+    if isinstance(answer, (list, tuple, set, frozenset, np.ndarray)):
+        items = [as_text(str(a), "letters") for a in np.ravel(list(answer))]
+    else:
+        items = [as_text(answer, "the letters of the statements, e.g. 'ab'")]
+    letters = []
+    for item in items:
+        for token in re.split(r"[\s,;+&]+", item):
+            if token in ("", "and"):
+                continue
+            token = token.strip("()")
+            if not token or not set(token) <= set("abcdef"):
+                return "give only the letters a to f, e.g. 'ab' or ['a', 'b']"
+            letters.extend(token)  # "bcd" -> b, c, d
+    return letters
 
 
 @exercise("07.shirt_share")
 def _shirt_share(answer):
-    if isinstance(answer, (list, tuple, set, frozenset, np.ndarray)):
-        letters = [as_text(str(a), "letters") for a in np.ravel(list(answer))]
-        text = "".join(letters)
-    else:
-        text = as_text(answer, "the letters of the statements, e.g. 'ab'")
-    chosen = {ch for ch in text if ch.isalpha()}
-    stray = {ch for ch in text if not (ch.isalpha() or ch in " ,;+&")}
-    if stray or not chosen <= set("abcdef"):
-        return "give only the letters a to f, e.g. 'ab' or ['a', 'b']"
-    for letter in "aef":
-        if letter in chosen:
-            return _SHARE_HINTS[letter]
-    if not chosen & {"b", "c"}:
+    letters = _share_letters(answer)
+    if isinstance(letters, str):
+        return letters
+    hint = check_choice(
+        letters,
+        defensible=SHARE_DEFENSIBLE,
+        hints=_SHARE_HINTS,
+        what="the letters of the statements, e.g. 'ab'",
+    )
+    chosen = {x.upper() for x in letters}
+    if hint is None or not chosen <= SHARE_DEFENSIBLE:
+        return hint
+    # every letter picked is defensible, one or more is missing: a nudge that names no letter
+    if not chosen & {"B", "C"}:
         return "you chose how to check; which statements say what would be biased, and why?"
-    if "d" not in chosen:
+    if "D" not in chosen:
         return (
             "you named the bias; a measurement also needs a check: which statement "
             "says how you would find out how large it is?"
         )
-    return None
+    return (
+        "you named one way the share can be biased and how to check it; a second statement names "
+        "another bias: think of the errors within one decade *and* of how they can change between decades"
+    )
 
 
-def _reference_early_stop(losses, patience):
+def _reference_early_stop(
+    losses, patience, ties_improve=False, late=False, reset=True
+):
+    """The reference rule; the keyword arguments give the usual slips (for their hints)."""
     best, best_epoch, bad = float("inf"), 0, 0
     for epoch, loss in enumerate(losses, start=1):
-        if loss < best:
-            best, best_epoch, bad = loss, epoch, 0
+        if loss < best or (ties_improve and loss == best):
+            best, best_epoch = loss, epoch
+            if reset:
+                bad = 0
         else:
             bad += 1
-            if bad >= patience:
+            if (bad > patience) if late else (bad >= patience):
                 return epoch, best_epoch
     return len(losses), best_epoch
+
+
+# (slip as keyword arguments of the reference, its hint)
+_EARLY_STOP_SLIPS = [
+    (
+        {"ties_improve": True},
+        "a loss equal to the best so far is not an improvement: only a strictly lower loss "
+        "(loss < best) becomes the new best and resets the count of bad epochs",
+    ),
+    (
+        {"late": True},
+        "you stop one epoch late: stop as soon as the number of bad epochs in a row reaches "
+        "patience (bad >= patience), not when it exceeds it",
+    ),
+    (
+        {"reset": False},
+        "reset the count of bad epochs whenever the loss beats the best so far: patience counts "
+        "bad epochs in a row, not in total",
+    ),
+]
 
 
 @exercise("07.early_stop")
@@ -154,8 +203,12 @@ def _early_stop(answer):
             return "count epochs from 1, not from 0"
         if got == want[::-1]:
             return "return (stop_epoch, best_epoch), in that order"
+        for slip, hint in _EARLY_STOP_SLIPS:
+            if got == _reference_early_stop(losses, patience, **slip):
+                return hint
         return (
             f"early_stop({[round(v, 2) for v in losses]}, patience={patience}) should be {want}, got {got}; "
-            f"reset the count of bad epochs whenever the loss beats the best so far"
+            f"go through these losses by hand: which epoch is the best so far, and when have "
+            f"`patience` epochs in a row failed to beat it?"
         )
     return None

@@ -6,7 +6,7 @@ from functools import cache
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, as_number, as_text
+from .answers import AnswerError, as_array, as_number, check_choice
 
 
 @cache
@@ -258,26 +258,23 @@ def _living(answer, proba=None, coarse=None):
 
 # --- Exercise 4 (judge): validity of a face measurement (Peng 2021) -----------------------------
 
-VALIDITY_CHOICES = ("a", "b", "c")
-
 
 @exercise("08.face_validity")
 def _face_validity(answer):
-    if not isinstance(answer, str):
-        raise AnswerError(
-            f"give one letter in quotes, 'a', 'b' or 'c', got {type(answer).__name__}"
-        )
-    letter = answer.strip().strip("()").strip().lower()
-    choice = as_text(letter, what="one letter", choices=VALIDITY_CHOICES)
-    if choice == "b":
-        return None
-    if choice == "a":
-        return (
-            "overall recall and precision average over everyone in the labelled patches; a comparison "
-            "between two groups is biased when the errors differ *between* the groups. Which check "
-            "would show that?"
-        )
-    return (
-        "a higher threshold trades recall for precision for everyone; it does not tell you whether "
-        "the detector misses one group's faces more often than the other's"
+    # check_choice takes "b", "(B)", ["b"] or np.array(["b"]) alike; a letter other than b gets its hint
+    return check_choice(
+        answer,
+        defensible=["B"],
+        hints={
+            "A": (
+                "overall recall and precision average over everyone in the labelled patches; a comparison "
+                "between two groups is biased when the errors differ *between* the groups. Which check "
+                "would show that?"
+            ),
+            "C": (
+                "a higher threshold trades recall for precision for everyone; it does not tell you whether "
+                "the detector misses one group's faces more often than the other's"
+            ),
+        },
+        what="one letter, 'a', 'b' or 'c'",
     )

@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array
+from .answers import AnswerError, as_array, check_choice
 
 # The three tokens of exercises 2 and 3 (the notebook types in the same numbers): d = 4.
 EXERCISE_Q = [[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]
@@ -192,17 +192,25 @@ def _attention_evidence(answer):
     got = _letters(answer, EVIDENCE_OPTIONS)
     if isinstance(got, str):
         return got
-    if "a" in got:
-        return (
-            "(a): photos picked by the team show what the model can do on them, not how often "
-            "it is right; a validity check needs a sample the team did not choose"
-        )
-    if "d" in got:
-        return (
-            "(d): a map stretched to its own range always has a brightest patch, even when every "
-            "weight is close to uniform (§9's figure uses one scale for that reason); and "
-            "attention is not the same as what changes the prediction"
-        )
-    if got <= EVIDENCE_DEFENSIBLE:
-        return None
-    return "choose among (a) to (d) the checks that could show the measurement is wrong"
+    # every defensible letter and no other (check_choice); each wrong option keeps its own hint
+    return check_choice(
+        sorted(got),
+        defensible={x.upper() for x in EVIDENCE_DEFENSIBLE},
+        hints={
+            "A": (
+                "(a): photos picked by the team show what the model can do on them, not how often "
+                "it is right; a validity check needs a sample the team did not choose"
+            ),
+            "D": (
+                "(d): a map stretched to its own range always has a brightest patch, even when every "
+                "weight is close to uniform (§9's figure uses one scale for that reason); and "
+                "attention is not the same as what changes the prediction"
+            ),
+        },
+        what="the letters of every check you would accept",
+        missing=(
+            "each check you accepted can be defended, but another one can too: read the others "
+            "again and ask of each whether it could show the measurement is wrong on photos the "
+            "team did not pick"
+        ),
+    )
