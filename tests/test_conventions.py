@@ -371,5 +371,9 @@ def test_lecturers_guide_names_the_real_exercises():
     guide = (ROOT / "LECTURERS_GUIDE.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`(\d\d\.[a-z_0-9]+)`", guide))
     known = set(all_exercise_ids())
-    assert not named - known, f"LECTURERS_GUIDE.md names exercises that do not exist: {sorted(named - known)}"
-    assert not known - named, f"LECTURERS_GUIDE.md's plans leave out: {sorted(known - named)}"
+    assert not named - known, (
+        f"LECTURERS_GUIDE.md names exercises that do not exist: {sorted(named - known)}"
+    )
+    assert not known - named, (
+        f"LECTURERS_GUIDE.md's plans leave out: {sorted(known - named)}"
+    )

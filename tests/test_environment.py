@@ -246,8 +246,12 @@ def test_python_floor_is_the_oldest_supported_everywhere():
         assert f"python={oldest}" in (ROOT / conda).read_text(), conda
     # The site's landing page states the range through a placeholder filled from the classifiers.
     intro = (ROOT / "book" / "intro.md").read_text()
-    assert "{{ pythons }}" in intro, "book/intro.md: state the Pythons as {{ pythons }}"
-    assert not re.findall(r"Python 3\.\d+", intro), "book/intro.md: a Python version typed by hand"
+    assert "{{ pythons }}" in intro, (
+        "book/intro.md: state the Pythons as {{ pythons }}"
+    )
+    assert not re.findall(r"Python 3\.\d+", intro), (
+        "book/intro.md: a Python version typed by hand"
+    )
     from tools.build_course import supported_pythons as stated_on_site
 
     assert stated_on_site().startswith(f"Python {oldest} "), stated_on_site()
