@@ -8,7 +8,7 @@ int8 (foldertag --precision int8): speed against fp32 ONNX Runtime in the same r
 on held-out photos (random crops of the course's photos from another seed than the calibration crops, plus
 the corpus's own files): top-1 overall and by fp32 confidence, the tags the tool writes, the coarse tags.
 
-Usage: python bench/bench_corpus.py [--n 2000] [--folder /tmp/corpus_bench] [--naive 100] [--subset 400]
+Usage: python -m bench.bench_corpus [--n 2000] [--folder /tmp/corpus_bench] [--naive 100] [--subset 400]
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 OUT = ROOT / "bench" / "results" / "corpus.md"
 PHOTOS = [
     "chelsea",

@@ -1,6 +1,6 @@
 """Where the arithmetic happens: the course's own training loop against batch size, CPU and GPU.
 
-Usage: .venv/bin/python bench/bench_gpu_training.py [--smoke] [--compile] [--time-to-93]
+Usage: .venv/bin/python -m bench.bench_gpu_training [--smoke] [--compile] [--time-to-93]
 Part 1 (per update): helpers.training.train_one_epoch with notebook 07's SmallCNN (16-32-64
 filters, ~25k parameters) and a wider one (64-128-256), on Fashion-MNIST, at batch sizes 8 to 512:
 milliseconds per update and images per second, on the CPU and (when there is one) on the GPU.
@@ -35,8 +35,8 @@ from helpers.training import (
     to_tensor_labels,
     train_one_epoch,
 )
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "gpu_training.md"
 NETWORKS = {
     "07 SmallCNN 16-32-64": (16, 32, 64),
@@ -213,7 +213,7 @@ def main(argv=None):
     lines = [
         "# The course's training loop against batch size, CPU and GPU",
         "",
-        "Command: `.venv/bin/python bench/bench_gpu_training.py"
+        "Command: `.venv/bin/python -m bench.bench_gpu_training"
         + (" --compile" if args.compile else "")
         + (" --time-to-93" if args.time_to_93 else "")
         + "`",

@@ -25,7 +25,8 @@ import nbformat
 import psutil
 from jupyter_client import KernelManager
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 LIMIT_MIB = 2048  # mybinder.org's memory limit per user session
 
 

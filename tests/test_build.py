@@ -1,7 +1,6 @@
 """The student edition transform, parameter parsing and the site's page transforms (the built site: tests/test_site.py;
 student/: tests/test_editions.py)."""
 
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -12,8 +11,7 @@ from tools.notebook_tools import (
     strip_solution,
     student_edition,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
 
 
 def test_strip_solution_blocks():

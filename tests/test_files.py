@@ -8,7 +8,6 @@ import struct
 import subprocess
 import sys
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,8 +22,8 @@ from helpers.files import (
     read_image,
     scan_folder,
 )
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 N_FILES = 40
 
 

@@ -27,8 +27,7 @@ from foldertag import Interrupted, SettingsChanged, tag_folder
 from foldertag.cli import main
 from foldertag.demo import MIN_FILES, make_demo_corpus
 from helpers.files import read_image
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
 
 
 def make_tiny_onnx(path: Path, seed: int = 0) -> Path:

@@ -17,11 +17,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 NOTEBOOKS = sorted(
     p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
 )

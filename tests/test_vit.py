@@ -258,18 +258,9 @@ def test_tiny_vit_bad_settings_are_clear():
 
 @pytest.fixture(scope="module")
 def bench():
-    import importlib.util
-    from pathlib import Path
+    from bench import bench_vit_scaling
 
-    path = (
-        Path(__file__).resolve().parent.parent
-        / "bench"
-        / "bench_vit_scaling.py"
-    )
-    spec = importlib.util.spec_from_file_location("bench_vit_scaling", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_vit_scaling
 
 
 def test_bench_trains_the_helpers_model(bench):
