@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.files import ORIENTATION_TAG
+from helpers.validate import check_int
 
 MIN_FILES = 36  # one of each kind of mess
 FIXED_DATE = time.gmtime(
@@ -81,14 +82,12 @@ def make_demo_corpus(folder, n: int = 40, seed: int = 0):
 
     from helpers.data import load_face_patches, load_fashion_mnist, load_photo
 
-    if (
-        not isinstance(n, (int, np.integer))
-        or isinstance(n, bool)
-        or n < MIN_FILES
-    ):
-        raise ValueError(
-            f"n={n!r}: the demo corpus needs at least {MIN_FILES} files (one of each kind of mess)"
-        )
+    check_int(
+        n,
+        "n",
+        f"the demo corpus needs one file of each kind of mess, e.g. n={MIN_FILES}",
+        low=MIN_FILES,
+    )
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(

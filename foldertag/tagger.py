@@ -32,6 +32,7 @@ from helpers.files import (
     near_groups,
     read_and_hash,
 )
+from helpers.validate import check_int, check_positive_int
 
 from . import __version__
 
@@ -457,17 +458,6 @@ def _progress_bar(total: int, progress):
     return tqdm(total=total, unit=" files", desc="tagging", smoothing=0.1)
 
 
-def _check_int(name, value, low, high=None, example=""):
-    if (
-        not isinstance(value, (int, np.integer))
-        or isinstance(value, bool)
-        or value < low
-        or (high and value > high)
-    ):
-        bound = f"between {low} and {high}" if high else f">= {low}"
-        raise ValueError(f"{name}={value!r} must be an int {bound}{example}")
-
-
 def tag_folder(
     folder,
     out,
@@ -519,10 +509,10 @@ def tag_folder(
     t0 = time.perf_counter()
     folder, out = check_folder(folder), Path(out)
     _check_out(folder, out)
-    _check_int("top_k", top_k, 1, 1000, ", e.g. 5")
-    _check_int("batch_size", batch_size, 1, None, ", e.g. 32")
-    _check_int("chunk_files", chunk_files, 1, None, ", e.g. 256")
-    _check_int("pdf_dpi", pdf_dpi, 10, 1200, ", e.g. 100")
+    check_int(top_k, "top_k", "e.g. 5", high=1000)
+    check_positive_int(batch_size, "batch_size", "e.g. 32")
+    check_positive_int(chunk_files, "chunk_files", "e.g. 256")
+    check_int(pdf_dpi, "pdf_dpi", "e.g. 100", low=10, high=1200)
     if pages not in PAGES:
         raise ValueError(
             f"pages={pages!r}; use 'first' (one row per file) or 'all' (one row per page or frame)"

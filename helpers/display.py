@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from .validate import check_image
+from .validate import check_image, check_positive_int
 
 # Okabe & Ito (2008) colour-blind-safe palette: use these for lines, boxes and regions in course
 # figures.
@@ -61,8 +61,7 @@ def show_images(
         )
     for i, img in enumerate(images):
         check_image(np.asarray(img), name=f"images[{i}]")
-    if ncols < 1:
-        raise ValueError(f"ncols={ncols} must be at least 1")
+    check_positive_int(ncols, "ncols", "images per row, e.g. 4")
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     if axes is None:

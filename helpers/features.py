@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .validate import check_positive_int
+
 KINDS = ("hist", "glcm", "hog", "pixels")
 GLCM_PROPS = (
     "contrast",
@@ -87,21 +89,16 @@ def _check_options(
         raise ValueError(
             f"glcm_props={glcm_props!r}: unknown {bad_props}; choose from {GLCM_PROPS}"
         )
-    if (
-        not isinstance(hog_orientations, (int, np.integer))
-        or hog_orientations < 1
-    ):
-        raise ValueError(
-            f"hog_orientations={hog_orientations!r} must be a positive integer, e.g. 9"
-        )
+    check_positive_int(hog_orientations, "hog_orientations", "e.g. 9")
     for name, value in (
         ("hog_pixels_per_cell", hog_pixels_per_cell),
         ("hog_cells_per_block", hog_cells_per_block),
     ):
-        if len(tuple(value)) != 2 or any(int(v) != v or v < 1 for v in value):
-            raise ValueError(
-                f"{name}={value!r} must be two positive integers (rows, cols), e.g. (7, 7)"
-            )
+        pair = f"{name}={value!r} must be two positive integers (rows, cols), e.g. (7, 7)"
+        if len(tuple(value)) != 2:
+            raise ValueError(pair)
+        for i, v in enumerate(value):
+            check_positive_int(v, f"{name}[{i}]", pair)
     if hog_block_norm not in BLOCK_NORMS:
         raise ValueError(
             f"hog_block_norm={hog_block_norm!r} must be one of {BLOCK_NORMS}"

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .validate import check_int, check_positive_int
+
 MAX_PIXELS = (
     89_478_485  # Pillow's own decompression-bomb limit (about 90 megapixels)
 )
@@ -79,13 +81,11 @@ def _check_mode(mode):
 
 
 def _check_size(size):
-    if size is not None and (
-        not isinstance(size, (int, np.integer))
-        or isinstance(size, bool)
-        or size < 1
-    ):
-        raise ValueError(
-            f"size={size!r} must be None (full size) or a positive int: the shorter side in pixels, e.g. 256"
+    if size is not None:
+        check_positive_int(
+            size,
+            "size",
+            "the shorter side in pixels, e.g. 256; or None for full size",
         )
 
 
@@ -357,14 +357,7 @@ def read_image(
     """
     _check_mode(mode)
     _check_size(size)
-    if (
-        not isinstance(page, (int, np.integer))
-        or isinstance(page, bool)
-        or page < 0
-    ):
-        raise ValueError(
-            f"page={page!r} must be an int >= 0 (0 = the first page or frame)"
-        )
+    check_int(page, "page", "0 = the first page or frame", low=0)
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -607,10 +600,12 @@ def scan_folder(
     import pandas as pd
 
     folder = check_folder(folder)
-    if not isinstance(near_threshold, (int, np.integer)) or near_threshold < 0:
-        raise ValueError(
-            f"near_threshold={near_threshold!r} must be an int >= 0 (bits that may differ, e.g. 10)"
-        )
+    check_int(
+        near_threshold,
+        "near_threshold",
+        "bits that may differ, e.g. 10",
+        low=0,
+    )
     files = _list_files(folder, recursive)
     with ThreadPoolExecutor(
         max_workers=workers or min(8, os.cpu_count() or 1)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validate import check_int, check_positive_int
+
 SHEET_SHAPE = (
     176,
     144,
@@ -69,10 +71,7 @@ def cell_box(row: int, col: int) -> tuple:
 def _check_args(
     n, altered_share, seed, difficulty, kinds, copy_model="perturbed"
 ):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(
-            f"n={n!r}; give the number of sheets as a positive integer, e.g. n=500"
-        )
+    check_positive_int(n, "n", "the number of sheets, e.g. n=500")
     if n > 200_000:
         raise ValueError(
             f"n={n} sheets would need {n * 176 * 144 / 2**30:.1f} GiB; generate at most 200,000 at once"
@@ -86,14 +85,7 @@ def _check_args(
             f"altered_share={altered_share!r}; give the share of altered sheets as a number in [0, 1], "
             f"e.g. 0.3"
         )
-    if (
-        isinstance(seed, bool)
-        or not isinstance(seed, (int, np.integer))
-        or seed < 0
-    ):
-        raise ValueError(
-            f"seed={seed!r}; give a non-negative integer (the same seed gives the same sheets)"
-        )
+    check_int(seed, "seed", "the same seed gives the same sheets", low=0)
     if isinstance(difficulty, str):
         if difficulty not in DIFFICULTIES:
             raise ValueError(
@@ -865,12 +857,7 @@ def crop_cells(images, column: int = 0, pad: int = 3) -> np.ndarray:
         raise ValueError(
             f"column={column!r}; use 0 ({COLUMNS[0]}), 1 ({COLUMNS[1]}) or 2 ({COLUMNS[2]})"
         )
-    if (
-        isinstance(pad, bool)
-        or not isinstance(pad, (int, np.integer))
-        or not 0 <= pad <= 8
-    ):
-        raise ValueError(f"pad={pad!r}; give a margin of 0..8 pixels")
+    check_int(pad, "pad", "a margin in pixels, e.g. 2", low=0, high=8)
     H, W = SHEET_SHAPE
     padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad)), mode="edge")
     x0, x1 = _COL_X[column], _COL_X[column + 1]
@@ -935,14 +922,9 @@ def rogan_gladen_interval(
         ("n_clean", n_clean),
         ("n_boot", n_boot),
     ):
-        if (
-            isinstance(v, bool)
-            or not isinstance(v, (int, np.integer))
-            or v < 1
-        ):
-            raise ValueError(
-                f"{name}={v!r}; give a count of at least 1 (the number of sheets behind the share)"
-            )
+        check_positive_int(
+            v, name, "a count: the number of sheets behind the share"
+        )
     if not 0 < level < 1:
         raise ValueError(
             f"level={level!r}; give a coverage in (0, 1), e.g. 0.95"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .validate import check_positive_int
+
 OPTIMIZERS = ("adam", "adamw", "sgd")
 LOSSES = ("cross_entropy", "mse")
 ACTIVATIONS = ("relu", "gelu", "tanh", "sigmoid")
@@ -217,8 +219,8 @@ class EarlyStopping:
 
     def __init__(self, patience: int | None = None):
         if patience is not None:
-            _check_positive_int(
-                patience, "patience", "or None to train all epochs"
+            check_positive_int(
+                patience, "patience", "e.g. 3, or None to train all epochs"
             )
         self.patience = patience
         self.epoch, self.best_epoch, self.bad_epochs = 0, 0, 0
@@ -242,17 +244,6 @@ class EarlyStopping:
             return False
         self.bad_epochs += 1
         return self.patience is not None and self.bad_epochs >= self.patience
-
-
-def _check_positive_int(value, name, fix):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < 1
-    ):
-        raise ValueError(
-            f"{name}={value!r}; it must be an integer >= 1 ({fix})"
-        )
 
 
 def _autocast(device):
@@ -364,8 +355,8 @@ def make_scheduler(
             raise ValueError(
                 "schedule='step' needs step_size (epochs between rate cuts), e.g. step_size=3"
             )
-        _check_positive_int(
-            step_size, "step_size", "epochs between learning-rate cuts"
+        check_positive_int(
+            step_size, "step_size", "epochs between learning-rate cuts, e.g. 3"
         )
         if not (isinstance(gamma, (int, float)) and 0 < gamma <= 1):
             raise ValueError(
@@ -549,10 +540,10 @@ def fit(
         raise TypeError(
             f"model must be a torch.nn.Module, got {type(model).__name__}"
         )
-    _check_positive_int(
-        epochs, "epochs", "one epoch is one pass over the training set"
+    check_positive_int(
+        epochs, "epochs", "e.g. 5; one epoch is one pass over the training set"
     )
-    _check_positive_int(batch_size, "batch_size", "e.g. 64, 128 or 256")
+    check_positive_int(batch_size, "batch_size", "e.g. 64, 128 or 256")
     if loss not in LOSSES:
         raise ValueError(f"loss={loss!r} is not one of {', '.join(LOSSES)}")
     if augment is not None and not callable(augment):
@@ -649,7 +640,7 @@ def predict(model, X, device="auto", batch_size: int = 256):
     """Class predictions of model for images X (as in fit) -> int64 CPU tensor (N,)."""
     import torch
 
-    _check_positive_int(batch_size, "batch_size", "e.g. 1024")
+    check_positive_int(batch_size, "batch_size", "e.g. 1024")
     X = to_tensor_images(X)
     device = _as_device(device)
     model.to(device).eval()

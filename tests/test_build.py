@@ -1,7 +1,6 @@
 """The student edition transform, parameter parsing and the site's page transforms (the built site: tests/test_site.py;
 student/: tests/test_editions.py)."""
 
-
 import nbformat
 import pytest
 

@@ -86,7 +86,10 @@ def test_demo_corpus_is_messy_deterministic_and_complete(corpus, tmp_path):
     ]
     with pytest.raises(FileExistsError, match="not empty"):
         make_demo_corpus(folder, N_FILES)
-    with pytest.raises(ValueError, match=f"at least {MIN_FILES}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"n=5; it must be an integer >= {MIN_FILES} \(the demo corpus needs one file of each kind of mess",
+    ):
         make_demo_corpus(tmp_path / "small", 5)
 
 

@@ -160,7 +160,8 @@ def test_preprocess_rejects_bad_images(bad, error, match):
 def test_preprocess_rejects_bad_settings():
     img = np.zeros((20, 20, 3), np.uint8)
     with pytest.raises(
-        ValueError, match="size=8 must be an int of at least 16"
+        ValueError,
+        match=r"size=8; it must be an integer >= 16 \(224 is what the model",
     ):
         preprocess(img, NORM, size=8)
     with pytest.raises(ValueError, match="crop_pct=0.2"):
@@ -203,7 +204,10 @@ def test_tag_functions_reject_bad_input():
         ValueError, match="3 class names for 2 probability columns"
     ):
         top_k_tags(np.array([[0.5, 0.5]]), names + ["c"])
-    with pytest.raises(ValueError, match="k=3 must be an int between 1 and 2"):
+    with pytest.raises(
+        ValueError,
+        match=r"k=3; it must be an integer between 1 and 2 \(the number of tags",
+    ):
         top_k_tags(np.array([[0.5, 0.5]]), names, k=3)
     with pytest.raises(ValueError, match="threshold=0 must be a probability"):
         tags_over_threshold(np.array([[0.5, 0.5]]), names, threshold=0)
@@ -258,7 +262,8 @@ def test_batch_size_does_not_change_the_answer(model):
     b = predict_proba(model, images, batch_size=4, size=64)
     np.testing.assert_allclose(a, b, atol=1e-5)
     with pytest.raises(
-        ValueError, match="batch_size=0 must be a positive int"
+        ValueError,
+        match=r"batch_size=0; it must be an integer >= 1 \(e\.g\. 32\)",
     ):
         predict_proba(model, images, batch_size=0)
     with pytest.raises(TypeError, match="model must be a torch module"):
