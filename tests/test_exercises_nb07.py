@@ -188,13 +188,6 @@ def test_fit_rule_agrees_with_the_checker_reference():
         assert _reference_early_stop(losses, patience) == expected
 
 
-@pytest.mark.parametrize("junk", ["a string", 42, np.zeros((2, 2)), object()])
-def test_junk_answers_get_hints(junk):
-    for exercise_id in ("07.first_loss", "07.shirt_share", "07.early_stop"):
-        ok, msg = evaluate(exercise_id, junk)
-        assert ok is False and msg.startswith(f"Exercise {exercise_id}:")
-
-
 def test_functions_that_fail_or_return_junk_get_hints():
     def raises(*args):
         raise IndexError("list index out of range")
