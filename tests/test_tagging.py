@@ -323,8 +323,23 @@ def test_table_rebuilds_from_wordnet_identically():
     from tools.build_coarse_tags import OUT, build_rows, to_csv
 
     assert to_csv(build_rows(WORDNET)) == OUT.read_text(encoding="utf-8"), (
-        "data/imagenet_coarse_tags.csv differs from a fresh build: run python tools/build_coarse_tags.py"
+        "data/imagenet_coarse_tags.csv differs from a fresh build: run python -m tools.build_coarse_tags"
     )
+
+
+def test_a_missing_table_names_the_command_that_rebuilds_it(
+    tmp_path, monkeypatch
+):
+    import helpers.data
+    import tools.build_coarse_tags
+
+    monkeypatch.setattr(
+        helpers.data, "COARSE_TAGS_FILE", tmp_path / "imagenet_coarse_tags.csv"
+    )
+    command = "python -m tools.build_coarse_tags"
+    with pytest.raises(FileNotFoundError, match=command):
+        load_coarse_tags(verbose=False)
+    assert command in tools.build_coarse_tags.__doc__
 
 
 def test_builder_parses_wordnet_lines(tmp_path):
