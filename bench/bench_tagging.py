@@ -81,9 +81,8 @@ def main(argv=None) -> int:
 
     model = load_imagenet_cnn(verbose=False)
     images = sample_images(args.n)
-    predict_proba(
-        model, images[:2], batch_size=2, size=args.size
-    )  # warm-up: first call allocates
+    # warm-up: first call allocates
+    predict_proba(model, images[:2], batch_size=2, size=args.size)
 
     def loop():
         return np.concatenate(

@@ -83,9 +83,8 @@ def main(argv):
     n = int(argv[1]) if len(argv) > 1 else 2000
     repeats = int(argv[2]) if len(argv) > 2 else 3
     seeds = int(argv[3]) if len(argv) > 3 else 3
-    tally.make_tally_sheets(
-        10, verbose=False
-    )  # digit bank and printed form: one-off costs
+    # digit bank and printed form: one-off costs
+    tally.make_tally_sheets(10, verbose=False)
     chunk = tally._CHUNK
     rows = []
     for difficulty in ("easy", "hard"):

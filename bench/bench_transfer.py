@@ -180,9 +180,8 @@ def train(
         order = torch.randperm(n, generator=gen)
         for s in range(0, n, batch_size):
             idx = order[s : s + batch_size]
-            if (
-                len(idx) < 2
-            ):  # batch-norm needs 2 images; never happens with the sizes used here
+            # batch-norm needs 2 images; never happens with the sizes used here
+            if len(idx) < 2:
                 continue
             loss = F.cross_entropy(model(views[pick[idx], idx]), y[idx])
             opt.zero_grad()
@@ -381,9 +380,8 @@ def main(argv=None):
                 )
             import pandas as pd
 
-            pd.DataFrame(rows).to_csv(
-                args.part or OUT_CSV, index=False
-            )  # after every draw: a partial run leaves its rows
+            # after every draw: a partial run leaves its rows
+            pd.DataFrame(rows).to_csv(args.part or OUT_CSV, index=False)
 
     import pandas as pd
 

@@ -45,9 +45,8 @@ from tools.project import ROOT
 
 OUT_MD = ROOT / "bench" / "results" / "vit_scaling.md"
 OUT_CSV = ROOT / "bench" / "results" / "vit_scaling.csv"
-PARTS = (
-    ROOT / ".cache" / "vit_scaling_parts"
-)  # raw runs with per-epoch curves; not committed
+# raw runs with per-epoch curves; not committed
+PARTS = ROOT / ".cache" / "vit_scaling_parts"
 
 # the notebook's widths (its parameters cell): ViT patch 7, width 48, depth 3, 4 heads; CNN 16-32-64
 VIT = dict(patch_size=7, dim=48, depth=3, heads=4)

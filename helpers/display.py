@@ -13,8 +13,7 @@ import numpy as np
 
 from .validate import check_image, check_positive_int
 
-# Okabe & Ito (2008) colour-blind-safe palette: use these for lines, boxes and regions in course
-# figures.
+# Okabe & Ito (2008) colour-blind-safe palette: use these for lines, boxes and regions in course figures.
 OKABE_ITO = {
     "orange": "#E69F00",
     "sky_blue": "#56B4E9",
@@ -87,9 +86,8 @@ def show_images(
                     if hi > lo
                     else np.zeros(img.shape)
                 )
-                if (
-                    shown.ndim == 3
-                ):  # RGB(A): imshow ignores vmin/vmax, so rescale the values themselves
+                # RGB(A): imshow ignores vmin/vmax, so rescale the values themselves
+                if shown.ndim == 3:
                     img, vmin, vmax = shown, 0.0, 1.0
                 else:
                     vmin, vmax = lo, hi if hi > lo else lo + 1

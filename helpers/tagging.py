@@ -55,14 +55,12 @@ def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
     out = []
     for i, img in enumerate(_as_image_list(images)):
         img = check_image(img, name=f"images[{i}]", channels="gray_or_rgb")
-        x = torch.from_numpy(
-            np.array(img, dtype=np.float32)
-        )  # a copy: read-only inputs are fine
+        # a copy: read-only inputs are fine
+        x = torch.from_numpy(np.array(img, dtype=np.float32))
         if img.dtype == np.uint8:
             x = x / 255.0
-        x = (
-            x.unsqueeze(-1).expand(*x.shape, 3) if x.ndim == 2 else x
-        )  # gray -> 3 channels
+        # gray -> 3 channels
+        x = x.unsqueeze(-1).expand(*x.shape, 3) if x.ndim == 2 else x
         x = x.permute(2, 0, 1).unsqueeze(0)  # (1, 3, H, W)
         h, w = x.shape[-2:]
         scale = (size / crop_pct) / min(h, w)
@@ -80,13 +78,10 @@ def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
     return torch.stack(out)
 
 
-TAG_SIZE, CROP_PCT = (
-    224,
-    0.875,
-)  # the model's input and timm's evaluation crop (preprocess's defaults)
-RESIZE_TO = round(
-    TAG_SIZE / CROP_PCT
-)  # 256: the shorter side before the centre crop
+# the model's input and timm's evaluation crop (preprocess's defaults)
+TAG_SIZE, CROP_PCT = (224, 0.875)
+# 256: the shorter side before the centre crop
+RESIZE_TO = round(TAG_SIZE / CROP_PCT)
 
 
 def crop_and_normalise(

@@ -22,10 +22,8 @@ import numpy as np
 
 from .validate import check_int, check_positive_int
 
-SHEET_SHAPE = (
-    176,
-    144,
-)  # rows, columns in pixels: small enough for a CPU lecture
+# rows, columns in pixels: small enough for a CPU lecture
+SHEET_SHAPE = (176, 144)
 COLUMNS = ("VOTOS VÁLIDOS", "VOTOS ANULADOS", "VOTOS EN BLANCO")
 MAX_ROWS = 6
 ALTERATIONS = ("erased", "fluid", "overwrite", "repeated")
@@ -43,14 +41,10 @@ COPY_MODELS = {
 
 _COL_X = (3, 49, 95, 141)  # x edges of the three columns
 _HEADER_Y = (3, 27)  # the printed header band
-_ROW_Y = tuple(
-    27 + 24 * k for k in range(MAX_ROWS + 1)
-)  # y edges of the six rows: 27, 51, ..., 171
-_GLYPH_SIZES = (
-    17,
-    19,
-    21,
-)  # MNIST 28x28 resized to this (its 20 px core -> 12..15 px)
+# y edges of the six rows: 27, 51, ..., 171
+_ROW_Y = tuple(27 + 24 * k for k in range(MAX_ROWS + 1))
+# MNIST 28x28 resized to this (its 20 px core -> 12..15 px)
+_GLYPH_SIZES = (17, 19, 21)
 _CHUNK = 256  # sheets composed at once (bounds memory, keeps it vectorised)
 _BANK: dict = {}
 _INK_DARK = np.float32(0.82)  # how dark a full stroke of ink is
@@ -117,8 +111,7 @@ def _check_args(
     return float(difficulty), kinds
 
 
-# ---------------------------------------------------------------- the printed form and the
-# handwriting
+# ---------------------------------------------------------------- the printed form and the handwriting
 
 
 def _form_template() -> np.ndarray:
@@ -148,9 +141,8 @@ def _form_template() -> np.ndarray:
         words = title.split(" ", 1)  # "VOTOS" / "VÁLIDOS", ...
         cx = (_COL_X[c] + _COL_X[c + 1]) * k // 2
         for text, y in zip(words, (12, 23), strict=True):
-            plain = text.replace(
-                "Á", "A"
-            )  # Hershey fonts have no accents: draw it by hand
+            # Hershey fonts have no accents: draw it by hand
+            plain = text.replace("Á", "A")
             scale = min(
                 0.95,
                 0.9
@@ -182,9 +174,8 @@ def _form_template() -> np.ndarray:
         )
         / 255
     )
-    _BANK["form"] = np.clip(
-        form * 1.6, 0, 1
-    )  # thin lines lose density when shrunk: restore it
+    # thin lines lose density when shrunk: restore it
+    _BANK["form"] = np.clip(form * 1.6, 0, 1)
     return _BANK["form"]
 
 
@@ -223,12 +214,10 @@ class _Writer:
         self.size = int(rng.choice(_GLYPH_SIZES))
         self.pen = glyphs[self.size][int(rng.random() < 0.4)]
         self.strength = rng.uniform(0.75, 1.0)
-        self.advance = self.size * rng.uniform(
-            0.5, 0.6
-        )  # distance between digits
-        self.indent = rng.uniform(
-            0.1, 0.9
-        )  # where in the cell this hand starts numbers
+        # distance between digits
+        self.advance = self.size * rng.uniform(0.5, 0.6)
+        # where in the cell this hand starts numbers
+        self.indent = rng.uniform(0.1, 0.9)
 
     def pick(self, number: str) -> list:
         return [int(self.rng.choice(self.by_digit[int(ch)])) for ch in number]
@@ -377,9 +366,8 @@ def _soft_mask(rng, box, shape, grow=3, sigma=1.0):
     gy0, gy1 = max(0, y0 - grow), min(H, y1 + grow)
     gx0, gx1 = max(0, x0 - grow), min(W, x1 + grow)
     mask[gy0:gy1, gx0:gx1] = 1
-    for _ in range(
-        int(rng.integers(2, 6))
-    ):  # dabs of the brush stick out of the rectangle
+    # dabs of the brush stick out of the rectangle
+    for _ in range(int(rng.integers(2, 6))):
         cy, cx = rng.uniform(gy0, gy1), rng.uniform(gx0, gx1)
         cv2.circle(mask, (int(cx), int(cy)), int(rng.integers(2, 5)), 1.0, -1)
     return cv2.GaussianBlur(mask, (0, 0), sigma)
@@ -421,8 +409,7 @@ def make_tally_sheets(
     )
     import pandas as pd
 
-    # a stream of its own: a notebook's default_rng(seed).permutation(n) must not reproduce the
-    # labels' draw
+    # a stream of its own: a notebook's default_rng(seed).permutation(n) must not reproduce the labels' draw
     rng = np.random.default_rng((seed, 2019))
     glyphs, by_digit = _glyph_bank(verbose)
     form = _form_template()
@@ -442,12 +429,10 @@ def make_tally_sheets(
     for start in range(0, n, _CHUNK):
         stop = min(n, start + _CHUNK)
         m = stop - start
-        under = np.zeros(
-            (m, H, W), np.float32
-        )  # ink below any correction fluid
-        over = np.zeros(
-            (m, H, W), np.float32
-        )  # ink written after the alteration
+        # ink below any correction fluid
+        under = np.zeros((m, H, W), np.float32)
+        # ink written after the alteration
+        over = np.zeros((m, H, W), np.float32)
         fluid = np.zeros((m, H, W), np.float32)  # correction-fluid cover, 0..1
         twin_under = np.zeros((m, H, W), np.float32)  # the clean twin's ink
         white = np.zeros(m, np.float32)
@@ -476,9 +461,8 @@ def make_tally_sheets(
                     new_digit = str(
                         (int(digits[k]) + int(rng.integers(1, 10))) % 10
                     )
-                    if (
-                        k == 0 and new_digit == "0" and len(digits) > 1
-                    ):  # no leading zero
+                    # no leading zero
+                    if k == 0 and new_digit == "0" and len(digits) > 1:
                         new_digit = str(int(digits[0]) % 9 + 1)
                     gid = int(rng.choice(by_digit[int(new_digit)]))
                     y0, y1, x0, x1 = box
@@ -498,8 +482,7 @@ def make_tally_sheets(
                     new = _new_value(rng, old)
                     values[r][0] = new
                     if kind == "erased":
-                        # erase: the old number fades to a faint residue, the rubbed paper is
-                        # smudged grey
+                        # erase: the old number fades to a faint residue, the rubbed paper is smudged grey
                         residue = rng.uniform(0.3, 0.6) * (
                             1 - 0.5 * difficulty
                         )
@@ -532,28 +515,23 @@ def make_tally_sheets(
                         max(box[3], new_box[3]),
                     )
             elif kind == "repeated":
-                # the suspicious pattern of the slides: one value written again and again, by one
-                # hand
+                # the suspicious pattern of the slides: one value written again and again, by one hand
                 k = int(rng.integers(3, n_rows + 1))
                 rows = np.sort(rng.choice(n_rows, size=k, replace=False))
-                both = (
-                    rng.random() < 0.6
-                )  # also copied into VOTOS ANULADOS (as in panel D)
-                value = int(
-                    rng.integers(20, 400)
-                )  # a plausible count, as in the slides' 128, 307
+                # also copied into VOTOS ANULADOS (as in panel D)
+                both = rng.random() < 0.6
+                # a plausible count, as in the slides' 128, 307
+                value = int(rng.integers(20, 400))
                 ids = writer.pick(str(value))
-                # the copies' own strokes come from a stream of their own (same sheets for
-                # every copy model)
+                # the copies' own strokes come from a stream of their own (same sheets for every copy model)
                 copy_rng = np.random.default_rng((seed, 2019, 17, i))
                 boxes = []
                 for r in rows:
                     for c in (0, 1) if both else (0,):
                         if c == 0 and values[r][c] == value:
                             continue  # already shows the value
-                        if (
-                            (r, c) in placed
-                        ):  # the old entry is gone: erase it from the ink
+                        # the old entry is gone: erase it from the ink
+                        if (r, c) in placed:
                             _, b = placed[(r, c)]
                             under[j][b[0] : b[1], b[2] : b[3]] = 0
                         values[r][c] = value
@@ -625,16 +603,14 @@ def make_tally_sheets(
                     ]
                 )
                 img = img * (1 - cover) + fluid_tone * cover
-                img = img * (
-                    1 - 0.9 * shadow
-                )  # the dried edge of the fluid casts a faint line
+                # the dried edge of the fluid casts a faint line
+                img = img * (1 - 0.9 * shadow)
             return img * (1 - _INK_DARK * ink_over)
 
         altered_img = compose(under, over, fluid)
         twin_img = compose(twin_under, np.zeros_like(over), None)
-        changed = (
-            np.abs(altered_img - twin_img) > 2
-        )  # grey levels: where the alteration is
+        # grey levels: where the alteration is
+        changed = np.abs(altered_img - twin_img) > 2
         for j in np.flatnonzero(labels[start:stop]):
             rows_, cols_ = (
                 np.flatnonzero(changed[j].any(axis=1)),
@@ -681,10 +657,8 @@ def make_tally_sheets(
         d = difficulty
         theta = rng.uniform(0, 2 * np.pi, m)
         light_amp = rng.uniform(0, 0.35 * d, m)
-        ux, uy = (
-            xx[0] / W - 0.5,
-            yy[:, 0] / H - 0.5,
-        )  # lighting falls off along a random direction
+        # lighting falls off along a random direction
+        ux, uy = (xx[0] / W - 0.5, yy[:, 0] / H - 0.5)
         light = (
             1
             - (light_amp * 0.5).astype(np.float32)[:, None, None]

@@ -75,9 +75,8 @@ def to_tensor_images(X, name: str = "X"):
         raise ValueError(
             f"{name} is empty (shape {X.shape}); pass at least one image"
         )
-    return torch.from_numpy(X.astype(np.float32)).div_(
-        255.0
-    )  # astype copies: safe to write
+    # astype copies: safe to write
+    return torch.from_numpy(X.astype(np.float32)).div_(255.0)
 
 
 def to_tensor_labels(y, num_classes: int | None = None, name: str = "y"):
@@ -228,9 +227,8 @@ class EarlyStopping:
 
     def step(self, val_loss: float, model=None) -> bool:
         self.epoch += 1
-        if (
-            val_loss < self.best_loss
-        ):  # strictly lower: an equal loss is no progress
+        # strictly lower: an equal loss is no progress
+        if val_loss < self.best_loss:
             self.best_loss, self.best_epoch, self.bad_epochs = (
                 val_loss,
                 self.epoch,
@@ -262,9 +260,8 @@ def _loss_fn(loss, num_classes):
     if loss == "cross_entropy":
         return F.cross_entropy
 
-    def mse(
-        logits, y
-    ):  # squared error between softmax probabilities and one-hot targets
+    # squared error between softmax probabilities and one-hot targets
+    def mse(logits, y):
         return F.mse_loss(
             logits.float().softmax(1), F.one_hot(y, num_classes).float()
         )
@@ -407,9 +404,10 @@ def train_one_epoch(
         xb, yb = X[idx], y[idx]
         if augment is not None:
             xb = augment(xb, augment_generator or generator)
+        # a check of the layout, no copy unless augment changed it
         if device.type == "cuda" and not xb.is_contiguous(
             memory_format=torch.channels_last
-        ):  # a check of the layout, no copy unless augment changed it
+        ):
             xb = xb.contiguous(memory_format=torch.channels_last)
         with _autocast(device):
             batch_loss = loss_fn(model(xb), yb)  # forward and loss
@@ -561,9 +559,8 @@ def fit(
 
     device = _as_device(device)
     torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(
-        seed
-    )  # the shuffle: CPU, same order everywhere
+    # the shuffle: CPU, same order everywhere
+    generator = torch.Generator().manual_seed(seed)
     # Augmentation draws on the device itself (on the CPU: the same generator, so the same numbers).
     augment_generator = (
         torch.Generator(device=device).manual_seed(seed)

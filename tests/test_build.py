@@ -49,9 +49,8 @@ def test_student_edition_removes_solutions_and_outputs():
         and code.execution_count is None
     )
     assert student.metadata["course"]["edition"] == "student"
-    assert (
-        "x = 1" in nb.cells[2].source
-    )  # the instructor notebook is untouched
+    # the instructor notebook is untouched
+    assert "x = 1" in nb.cells[2].source
 
 
 def test_parameter_defaults_refuse_code():
@@ -185,9 +184,8 @@ def test_figure_alt_text_comes_from_a_title_or_the_prose():
         'show_with_histogram(cat, title="Chelsea, RGB");'
     )
     assert figure_alt(cell, "anything") == "Figure: Chelsea, RGB"
-    cell = nbformat.v4.new_code_cell(
-        'ax.set_title(f"{bins} bins")'
-    )  # depends on a value: use the prose
+    # depends on a value: use the prose
+    cell = nbformat.v4.new_code_cell('ax.set_title(f"{bins} bins")')
     assert (
         figure_alt(cell, "## 5. Colour-based segmentation\nText.")
         == "Figure: Colour-based segmentation"
@@ -233,9 +231,8 @@ def test_semester_packs_consecutive_notebooks_into_sessions():
 
     rows = build_course.readme_notebooks()
     weeks = build_course.semester()
-    assert [
-        r for week in weeks for r in week
-    ] == rows  # every notebook once, in order
+    # every notebook once, in order
+    assert [r for week in weeks for r in week] == rows
     for week in weeks:
         total = sum(r["minutes"] for r in week)
         assert total <= build_course.SESSION_MINUTES or len(week) == 1, week

@@ -55,9 +55,8 @@ def test_hog_length_hints_never_print_the_formula():
 
 def test_recall_by_hand():
     cm = digits_confusion()
-    assert (
-        cm.shape == (10, 10) and np.trace(cm) / cm.sum() > 0.97
-    )  # the anchor: 0.97-0.99
+    # the anchor: 0.97-0.99
+    assert cm.shape == (10, 10) and np.trace(cm) / cm.sum() > 0.97
     recall = recall_per_class(cm)
     assert np.allclose(recall, [cm[k, k] / cm[k].sum() for k in range(10)])
     assert evaluate("05.recall_by_hand", recall)[0] is True

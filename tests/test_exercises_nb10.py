@@ -26,9 +26,10 @@ def test_upright(corpus):
         stored = np.asarray(im.convert("RGB"))
     solution = np.rot90(stored, k=1)  # the notebook's solution
     assert strict("10.upright", solution, path=path)[0] is True
+    # a nested list is fine too
     assert (
         strict("10.upright", read_image(path).tolist(), path=path)[0] is True
-    )  # a nested list is fine too
+    )
     ok, hint = strict("10.upright", np.rot90(stored, k=-1), path=path)
     assert ok is False and "wrong way" in hint
     ok, hint = strict("10.upright", stored, path=path)
@@ -45,9 +46,8 @@ def test_unique_images(corpus):
     table = scan_folder(corpus)
     ok = table["status"] == "ok"
     want = table.loc[ok, "sha256"].nunique()
-    assert (
-        want < ok.sum() < len(table)
-    )  # the corpus has duplicates and unreadable files
+    # the corpus has duplicates and unreadable files
+    assert want < ok.sum() < len(table)
     assert strict("10.unique_images", want, folder=corpus)[0] is True
     assert strict("10.unique_images", np.int64(want), folder=corpus)[0] is True
     assert strict("10.unique_images", float(want), folder=corpus)[0] is True

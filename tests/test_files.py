@@ -130,11 +130,12 @@ def test_read_image_every_file_of_the_corpus(corpus):
 
 def test_exif_orientation_is_applied(corpus):
     folder, _ = corpus
+    # orientation 6, 3, 8
     for name, k in [
         ("IMG_0001.JPG", -1),
         ("IMG_0002.JPG", 2),
         ("IMG_0003.JPG", 1),
-    ]:  # orientation 6, 3, 8
+    ]:
         path = folder / "phone" / name
         stored = np.asarray(Image.open(path).convert("RGB"))
         upright = read_image(path)
@@ -155,12 +156,10 @@ def test_modes_and_bit_depths(corpus):
     page = load_photo("page", verbose=False)
     sixteen = folder / "scans/form_16bit.tif"
     assert Image.open(sixteen).mode == "I;16"
-    np.testing.assert_array_equal(
-        read_image(sixteen, mode="L"), page
-    )  # /257, not clipped
-    assert (
-        np.asarray(Image.open(sixteen).convert("L")) == 255
-    ).mean() > 0.9  # what naive Pillow code gets
+    # /257, not clipped
+    np.testing.assert_array_equal(read_image(sixteen, mode="L"), page)
+    # what naive Pillow code gets
+    assert (np.asarray(Image.open(sixteen).convert("L")) == 255).mean() > 0.9
     coins = load_photo("coins", verbose=False)
     assert (
         np.abs(
@@ -202,9 +201,8 @@ def test_size_decodes_jpegs_at_reduced_scale(corpus):
             small.shape[1::-1], Image.Resampling.BILINEAR
         )
     )
-    assert (
-        np.abs(small.astype(int) - reference).mean() < 3
-    )  # draft mode changes pixels a little, not the picture
+    # draft mode changes pixels a little, not the picture
+    assert np.abs(small.astype(int) - reference).mean() < 3
     up = read_image(folder / "shop/item_000.png", size=100)
     assert up.shape == (100, 100, 3)
 

@@ -67,9 +67,8 @@ def test_notebook_page_links_the_student_edition(site, path):
     )
     assert editions.binder_url(student) in page
     assert editions.colab_url(student) in page
-    assert (
-        editions.github_url(f"notebooks/{path.name}") in page
-    )  # the instructor edition, separately
+    # the instructor edition, separately
+    assert editions.github_url(f"notebooks/{path.name}") in page
     downloads = re.findall(
         r'href="(_downloads/\w+/' + re.escape(path.name) + ')"', page
     )

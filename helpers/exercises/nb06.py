@@ -6,9 +6,8 @@ import numpy as np
 from . import exercise
 from .answers import AnswerError, as_array, as_int, as_text
 
-EDGE_KERNEL = np.array(
-    [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float
-)  # Sobel x, as in the notebook
+# Sobel x, as in the notebook
+EDGE_KERNEL = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
 
 # Exercise 2's map: a 4x4 feature map before ReLU and 2x2 max pooling (one block all negative)
 POOL_MAP = np.array(
@@ -55,9 +54,8 @@ def _toy_horizontal(answer):
             "3x3 window have on a 6x6 image without padding?"
         )
     arr = as_array(answer, what="the feature map as an array")
-    want = _valid(
-        toy_image(), EDGE_KERNEL.T
-    )  # all zeros: no change from top to bottom
+    # all zeros: no change from top to bottom
+    want = _valid(toy_image(), EDGE_KERNEL.T)
     if arr.shape != want.shape:
         return f"a 3x3 window on a 6x6 image without padding fits in {want.shape} positions, got shape {arr.shape}"
     if np.allclose(arr, want):
