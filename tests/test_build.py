@@ -90,6 +90,8 @@ def test_mode_parameters_refuse_unknown_names_and_modes():
         mode_parameters(nb, "fast")
 
 
+# executes a notebook in a fresh kernel (4-6 s): the notebooks lane, beside the runs it guards
+@pytest.mark.notebooks
 def test_execution_logs_no_kernel_transport_warning(tmp_path):
     """Notebooks run over local IPC sockets: the build log has no 'running over TCP without encryption'."""
     import subprocess

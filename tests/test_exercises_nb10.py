@@ -4,16 +4,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from foldertag.demo import MIN_FILES, make_demo_corpus
 from helpers.exercises import evaluate
 from helpers.files import read_image, scan_folder
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("nb10") / "photos"
-    make_demo_corpus(folder, MIN_FILES, seed=0)
-    return folder
+def corpus(demo_corpus):
+    return demo_corpus[0]  # built once per run (tests/conftest.py); read-only
 
 
 def strict(exercise_id, answer, **context):

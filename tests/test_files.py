@@ -24,14 +24,12 @@ from helpers.files import (
 )
 from tools.project import ROOT
 
-N_FILES = 40
+N_FILES = MIN_FILES  # the session's demo corpus (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus") / "photos"
-    manifest = make_demo_corpus(folder, N_FILES, seed=0)
-    return folder, manifest
+def corpus(demo_corpus):
+    return demo_corpus
 
 
 def files_on_disk(folder):

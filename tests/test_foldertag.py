@@ -25,7 +25,7 @@ import pytest
 import foldertag
 from foldertag import Interrupted, SettingsChanged, tag_folder
 from foldertag.cli import main
-from foldertag.demo import MIN_FILES, make_demo_corpus
+from foldertag.demo import MIN_FILES
 from helpers.files import read_image
 from tools.project import ROOT
 
@@ -70,10 +70,8 @@ def make_tiny_onnx(path: Path, seed: int = 0) -> Path:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus") / "photos"
-    make_demo_corpus(folder, MIN_FILES, seed=0)
-    return folder
+def corpus(demo_corpus):
+    return demo_corpus[0]  # built once per run (tests/conftest.py); read-only
 
 
 @pytest.fixture(scope="module")

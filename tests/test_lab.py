@@ -58,6 +58,8 @@ def wait_for_server(proc, url, log, timeout=90):
     )
 
 
+# an integration test: starts JupyterLab and talks to it over HTTP (4-8 s); `make test` runs it
+@pytest.mark.notebooks
 @pytest.mark.skipif(
     shutil.which("make") is None, reason="make is not installed"
 )

@@ -11,6 +11,10 @@ import pytest
 from tools import editions
 from tools.notebook_tools import ROOT, course_notebooks
 
+# Integration tests: a full Sphinx build of the site (about 15 s) read in a headless browser (about
+# 40 s more). They run with the notebooks in `make test` (and nightly CI), not in the fast lane.
+pytestmark = pytest.mark.notebooks
+
 BOOKS = course_notebooks()
 
 
