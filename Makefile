@@ -45,7 +45,8 @@ lock:
 test: setup
 	$(PY) -m pytest
 
-## The fast lane: everything except the tests that execute notebooks (under a minute); fails on lint errors too.
+## The fast lane: every test not marked `notebooks` (under a minute); fails on lint errors too.
+## `notebooks` marks the notebook runs and the integration tests (site build, browser, JupyterLab).
 test-fast: setup
 	$(PY) -m pytest -m "not notebooks"
 

@@ -8,7 +8,7 @@ int8 (foldertag --precision int8): speed against fp32 ONNX Runtime in the same r
 on held-out photos (random crops of the course's photos from another seed than the calibration crops, plus
 the corpus's own files): top-1 overall and by fp32 confidence, the tags the tool writes, the coarse tags.
 
-Usage: python bench/bench_corpus.py [--n 2000] [--folder /tmp/corpus_bench] [--naive 100] [--subset 400]
+Usage: python -m bench.bench_corpus [--n 2000] [--folder /tmp/corpus_bench] [--naive 100] [--subset 400]
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 OUT = ROOT / "bench" / "results" / "corpus.md"
 PHOTOS = [
     "chelsea",
@@ -104,9 +105,8 @@ def subset_folder(folder: Path, files: list[Path], name: str) -> Path:
     for f in files:
         target = sub / f.relative_to(folder)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(
-            f.read_bytes()
-        )  # copies, not links: links would leave the folder
+        # copies, not links: links would leave the folder
+        target.write_bytes(f.read_bytes())
     return sub
 
 
@@ -141,9 +141,8 @@ def model_throughput(files: list[Path], n_images: int, threads: int) -> dict:
     x = preprocess([read_image(f, size=256) for f in files[:n_images]], model)
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
-    options.add_session_config_entry(
-        "session.intra_op.allow_spinning", "0"
-    )  # as in foldertag.engines
+    # as in foldertag.engines
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(
         str(onnx_tagger_path(model, verbose=False)),
         options,
@@ -281,9 +280,8 @@ def int8_comparison(files: list[Path], n_speed: int, n_heldout: int) -> dict:
     quantize_s = time.perf_counter() - t0
     table = load_coarse_tags(verbose=False)
     names, coarse_of = list(table["name"]), list(table["coarse"])
-    crops = calibration_batch(
-        n_heldout, seed=1, mean=mean, std=std
-    )  # seed 0 calibrated the int8 model
+    # seed 0 calibrated the int8 model
+    crops = calibration_batch(n_heldout, seed=1, mean=mean, std=std)
     corpus = np.stack(
         [
             crop_and_normalise(read_image(f, size=RESIZE_TO), mean, std)
@@ -580,8 +578,7 @@ def main(argv=None):
             flush=True,
         )
 
-    # 2. end to end: tag_folder (ONNX Runtime, decode threads, draft mode) on all files vs the naive
-    # loop
+    # 2. end to end: tag_folder (ONNX Runtime, decode threads, draft mode) on all files vs the naive loop
     e2e_table, e2e_s = timed_tag(
         folder, work / "e2e", engine="onnx", features=()
     )
@@ -599,9 +596,8 @@ def main(argv=None):
         t: naive_loop(files[: args.naive], work / "naive.csv", t)
         for t in (2, 1)
     }
-    naive_rate = max(
-        naive_rates.values()
-    )  # the faster setting: the ratio is not flattered
+    # the faster setting: the ratio is not flattered
+    naive_rate = max(naive_rates.values())
     print(
         f"[bench_corpus] naive loop on {args.naive}: {naive_rates} files/s; with features {feat_rate:.1f}",
         flush=True,
@@ -638,8 +634,7 @@ def main(argv=None):
         flush=True,
     )
 
-    # 4. resume: kill -9 a command-line run half way, rerun, compare with the uninterrupted serial
-    # table
+    # 4. resume: kill -9 a command-line run half way, rerun, compare with the uninterrupted serial table
     out = work / "resume"
     cmd = [
         sys.executable,

@@ -20,10 +20,9 @@ def main(argv):
     n = int(argv[1]) if len(argv) > 1 else 2000
     repeats = int(argv[2]) if len(argv) > 2 else 3
     images = load_fashion_mnist().X_train[:n]
-    (
-        extract_features(images[:10]),
-        extract_features_loop(images[:10]),
-    )  # imports and first-call costs
+    # imports and first-call costs
+    extract_features(images[:10])
+    extract_features_loop(images[:10])
     rows = []
     for kinds in [("hist", "glcm", "hog"), ("hist",), ("glcm",), ("hog",)]:
         loop_wall, loop_cpu, (X_loop, _) = best_time(

@@ -36,8 +36,8 @@ from helpers.training import (
     to_tensor_labels,
     train_one_epoch,
 )
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "gpu_training.md"
 NETWORKS = {
     "07 SmallCNN 16-32-64": (16, 32, 64),

@@ -1,6 +1,6 @@
 """Learning curve of notebook 05's pipeline: SVM on hist + GLCM + HOG vs training-set size.
 
-Usage: .venv/bin/python bench/bench_learning_curve.py [MAX_N]   (default 55000)
+Usage: .venv/bin/python -m bench.bench_learning_curve [MAX_N]   (default 55000)
 The evidence behind notebook 05's "full mode comes near 0.90". The pipeline is the notebook's
 (helpers.features defaults, StandardScaler, RBF SVC with default C). The last 5,000 images of
 Fashion-MNIST's training part are held out for scoring; training sets are nested random subsets
@@ -11,17 +11,15 @@ Fashion-MNIST's training part are held out for scoring; training sets are nested
 import platform
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-ROOT = Path(__file__).resolve().parent.parent
-
-from helpers import load_fashion_mnist  # noqa: E402
-from helpers.features import extract_features  # noqa: E402
+from helpers import load_fashion_mnist
+from helpers.features import extract_features
+from tools.project import ROOT
 
 N_HELD = 5000
 SIZES = (500, 1000, 2000, 4000, 8000, 16000, 32000, 55000)
@@ -62,7 +60,7 @@ def main(argv):
         "test set is not used); training sets are nested random subsets (seed 0) of the other 55,000. "
         "Features: helpers.features defaults (hist 32 bins, GLCM 8 levels, HOG 7x7 cells, L2-Hys), "
         "StandardScaler, RBF SVC (C=1). One run per size; 95% interval = 1.96 sqrt(a(1-a)/n_held).",
-        f"Command: `.venv/bin/python bench/bench_learning_curve.py {max_n}` · Python "
+        f"Command: `.venv/bin/python -m bench.bench_learning_curve {max_n}` · Python "
         f"{platform.python_version()} · {platform.machine()} · features {t_feat:.0f} s. The machine was "
         "shared with other jobs: fit times are inflated and only show the growth with n.",
         "",

@@ -4,7 +4,7 @@ Tags N crops of the sample photos with EfficientNet-Lite0 twice: once one image 
 (preprocess + predict in a Python loop), once BATCH images per pass (helpers.tagging.predict_proba).
 Asserts both give identical top-1 tags, and writes bench/results/tagging.md.
 
-Usage (from the course root):  .venv/bin/python bench/bench_tagging.py [--n 64] [--batch 32] [--size 224]
+Usage (from the course root):  .venv/bin/python -m bench.bench_tagging [--n 64] [--batch 32] [--size 224]
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import os
 import platform
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 RESULTS = ROOT / "bench" / "results" / "tagging.md"
 
 
@@ -81,9 +81,8 @@ def main(argv=None) -> int:
 
     model = load_imagenet_cnn(verbose=False)
     images = sample_images(args.n)
-    predict_proba(
-        model, images[:2], batch_size=2, size=args.size
-    )  # warm-up: first call allocates
+    # warm-up: first call allocates
+    predict_proba(model, images[:2], batch_size=2, size=args.size)
 
     def loop():
         return np.concatenate(
@@ -131,7 +130,7 @@ def main(argv=None) -> int:
         f"Best speed-up of batching: **{speedup:.1f}×** (target at least 2×: {'met' if speedup >= 2 else 'NOT met'}). "
         f"Largest probability difference between the two: {max_diff:.1e}.",
         "",
-        f"Command: `.venv/bin/python bench/bench_tagging.py --n {args.n} "
+        f"Command: `.venv/bin/python -m bench.bench_tagging --n {args.n} "
         f"--batch {' '.join(map(str, args.batch))} --size {args.size} "
         f"--repeats {args.repeats}` (best of {args.repeats} run(s) per variant)",
         "",

@@ -1,6 +1,6 @@
 """helpers.tally.make_tally_sheets: speed, and how the repetition score depends on how copies are written.
 
-Usage: .venv/bin/python bench/bench_tally.py [N_SHEETS] [REPEATS] [SEEDS]   (defaults 2000, 3, 3)
+Usage: .venv/bin/python -m bench.bench_tally [N_SHEETS] [REPEATS] [SEEDS]   (defaults 2000, 3, 3)
 Writes bench/results/tally.md with two tables:
 
 1. Speed: sheets per second, chunked (the shipped route) against one sheet at a time (the same
@@ -18,13 +18,11 @@ Writes bench/results/tally.md with two tables:
 import platform
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-
-import helpers.tally as tally  # noqa: E402
+import helpers.tally as tally
+from tools.project import ROOT
 
 
 def best_time(fn, repeats):
@@ -90,9 +88,8 @@ def main(argv):
     n = int(argv[1]) if len(argv) > 1 else 2000
     repeats = int(argv[2]) if len(argv) > 2 else 3
     seeds = int(argv[3]) if len(argv) > 3 else 3
-    tally.make_tally_sheets(
-        10, verbose=False
-    )  # digit bank and printed form: one-off costs
+    # digit bank and printed form: one-off costs
+    tally.make_tally_sheets(10, verbose=False)
     chunk = tally._CHUNK
     rows = []
     for difficulty in ("easy", "hard"):
@@ -125,7 +122,7 @@ def main(argv):
     lines = [
         f"# make_tally_sheets: {n} sheets of {tally.SHEET_SHAPE[0]}x{tally.SHEET_SHAPE[1]} px",
         "",
-        f"`{' '.join(['python', 'bench/bench_tally.py'] + argv[1:])}`; "
+        f"`{' '.join(['python', '-m', 'bench.bench_tally'] + argv[1:])}`; "
         f"{platform.processor() or platform.machine()}, Python {platform.python_version()}. "
         f"Run on a machine shared with other jobs: wall times depend on what else ran; compare the "
         f"ratios within one run.",

@@ -1,8 +1,8 @@
 """Notebook 07's transfer-learning comparison, run fairly: from scratch vs linear probe vs fine-tuning, tuned alike.
 
-Usage: .venv/bin/python bench/bench_transfer.py [--per-class 10,30] [--seeds 0,1,2] [--size 112] [--test 2000]
+Usage: .venv/bin/python -m bench.bench_transfer [--per-class 10,30] [--seeds 0,1,2] [--size 112] [--test 2000]
                                                 [--max-epochs 60] [--threads 1] [--boot 2000] [--part PART.csv]
-       .venv/bin/python bench/bench_transfer.py --merge PART.csv,PART.csv,... [--max-epochs N] [--note TEXT]
+       .venv/bin/python -m bench.bench_transfer --merge PART.csv,PART.csv,... [--max-epochs N] [--note TEXT]
 (--part writes one process's rows only, so that label budgets and seeds can run as separate processes on a
 shared machine; --merge then writes the tables from the parts.)
 For each labelled-set size (PER_CLASS images per class) and each label draw (seed; seed 0 at 30 per class is
@@ -31,7 +31,6 @@ import os
 import platform
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -44,8 +43,8 @@ from helpers import load_fashion_mnist, load_imagenet_cnn
 from helpers.models import SmallCNN
 from helpers.training import count_parameters
 from helpers.weights import normalisation
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT_MD = ROOT / "bench" / "results" / "transfer.md"
 OUT_CSV = ROOT / "bench" / "results" / "transfer.csv"
 LAST_STAGE = 6  # timm's EfficientNet-Lite0 has stages blocks[0..6]; fine-tuning trains blocks[6:]
@@ -181,9 +180,8 @@ def train(
         order = torch.randperm(n, generator=gen)
         for s in range(0, n, batch_size):
             idx = order[s : s + batch_size]
-            if (
-                len(idx) < 2
-            ):  # batch-norm needs 2 images; never happens with the sizes used here
+            # batch-norm needs 2 images; never happens with the sizes used here
+            if len(idx) < 2:
                 continue
             loss = F.cross_entropy(model(views[pick[idx], idx]), y[idx])
             opt.zero_grad()
@@ -382,9 +380,8 @@ def main(argv=None):
                 )
             import pandas as pd
 
-            pd.DataFrame(rows).to_csv(
-                args.part or OUT_CSV, index=False
-            )  # after every draw: a partial run leaves its rows
+            # after every draw: a partial run leaves its rows
+            pd.DataFrame(rows).to_csv(args.part or OUT_CSV, index=False)
 
     import pandas as pd
 
@@ -407,7 +404,7 @@ def write_tables(df, args, argv, load, seconds):
     n_scratch = count_parameters(SmallCNN(channels=(32, 64, 128)))
     per_class = " and ".join(str(v) for v in sorted(df["per_class"].unique()))
     seeds = ", ".join(str(v) for v in sorted(df["seed"].unique()))
-    cmd = "python bench/bench_transfer.py " + " ".join(
+    cmd = "python -m bench.bench_transfer " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )
     lines = [

@@ -2,10 +2,10 @@
 
 Usage (two processes, one per core; each appends its runs, one JSON line each, to its part file as they finish,
 so a partial run is usable; `report` merges the parts into vit_scaling.csv and vit_scaling.md):
-  .venv/bin/python bench/bench_vit_scaling.py tune --models ViT --part tune-vit
-  .venv/bin/python bench/bench_vit_scaling.py run --sizes 500,2000,10000,30000 --seeds 0,1,2 --models ViT --part b
-  .venv/bin/python bench/bench_vit_scaling.py report --commands "the commands run; separated by semicolons"
-  .venv/bin/python bench/bench_vit_scaling.py time     # seconds per epoch of each model, to plan a run
+  .venv/bin/python -m bench.bench_vit_scaling tune --models ViT --part tune-vit
+  .venv/bin/python -m bench.bench_vit_scaling run --sizes 500,2000,10000,30000 --seeds 0,1,2 --models ViT --part b
+  .venv/bin/python -m bench.bench_vit_scaling report --commands "the commands run; separated by semicolons"
+  .venv/bin/python -m bench.bench_vit_scaling time     # seconds per epoch of each model, to plan a run
 
 Models: TinyViT from helpers.vit (the class notebook 09 shows) and SmallCNN from helpers.training, at the
 notebook's widths. Each is trained on the first n images of one fixed shuffled pool of Fashion-MNIST training
@@ -32,7 +32,6 @@ import os
 import platform
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -42,13 +41,12 @@ from helpers import load_fashion_mnist
 from helpers.models import SmallCNN
 from helpers.training import count_parameters, to_tensor_images
 from helpers.vit import TinyViT
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT_MD = ROOT / "bench" / "results" / "vit_scaling.md"
 OUT_CSV = ROOT / "bench" / "results" / "vit_scaling.csv"
-PARTS = (
-    ROOT / ".cache" / "vit_scaling_parts"
-)  # raw runs with per-epoch curves; not committed
+# raw runs with per-epoch curves; not committed
+PARTS = ROOT / ".cache" / "vit_scaling_parts"
 
 # the notebook's widths (its parameters cell): ViT patch 7, width 48, depth 3, 4 heads; CNN 16-32-64
 VIT = dict(patch_size=7, dim=48, depth=3, heads=4)

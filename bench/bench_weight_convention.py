@@ -60,9 +60,8 @@ def main(argv=None) -> int:
     train, test = balanced_split(
         fm.y_test, args.train_per_class, args.test, args.seed
     )
-    X = (
-        fm.X_test
-    )  # both splits from the official test set: no overlap by construction
+    # both splits from the official test set: no overlap by construction
+    X = fm.X_test
     names = imagenet_class_names()
     photos = [load_photo(p, verbose=False) for p in PHOTOS]
 

@@ -25,7 +25,8 @@ import nbformat
 import psutil
 from jupyter_client import KernelManager
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 LIMIT_MIB = 2048  # mybinder.org's memory limit per user session
 
 
@@ -89,9 +90,8 @@ def main(argv=None):
             for n, name in enumerate(group, start=1):
                 km, seconds = run_notebook(name)
                 kernels.append(km)
-                time.sleep(
-                    2
-                )  # let the kernel settle (garbage, worker start-up)
+                # let the kernel settle (garbage, worker start-up)
+                time.sleep(2)
                 held = sum(
                     tree_pss_mib(k.provisioner.process.pid) for k in kernels
                 )

@@ -29,11 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         "Reruns resume; other settings are refused, never mixed.",
         formatter_class=fmt,
     )
+    # also accepted after the command; SUPPRESS there keeps this value
     ap.add_argument(
         "--debug",
         action="store_true",
         help="show the full traceback on an error",
-    )  # also accepted after the command; SUPPRESS there keeps this value
+    )
     sub = ap.add_subparsers(
         dest="command", required=True, metavar="{scan,tag,demo}"
     )

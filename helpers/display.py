@@ -11,10 +11,9 @@ import os
 
 import numpy as np
 
-from .validate import check_image
+from .validate import check_image, check_positive_int
 
-# Okabe & Ito (2008) colour-blind-safe palette: use these for lines, boxes and regions in course
-# figures.
+# Okabe & Ito (2008) colour-blind-safe palette: use these for lines, boxes and regions in course figures.
 OKABE_ITO = {
     "orange": "#E69F00",
     "sky_blue": "#56B4E9",
@@ -61,8 +60,7 @@ def show_images(
         )
     for i, img in enumerate(images):
         check_image(np.asarray(img), name=f"images[{i}]")
-    if ncols < 1:
-        raise ValueError(f"ncols={ncols} must be at least 1")
+    check_positive_int(ncols, "ncols", "images per row, e.g. 4")
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     if axes is None:
@@ -88,9 +86,8 @@ def show_images(
                     if hi > lo
                     else np.zeros(img.shape)
                 )
-                if (
-                    shown.ndim == 3
-                ):  # RGB(A): imshow ignores vmin/vmax, so rescale the values themselves
+                # RGB(A): imshow ignores vmin/vmax, so rescale the values themselves
+                if shown.ndim == 3:
                     img, vmin, vmax = shown, 0.0, 1.0
                 else:
                     vmin, vmax = lo, hi if hi > lo else lo + 1

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .validate import check_positive_int
+
 KINDS = ("hist", "glcm", "hog", "pixels")
 GLCM_PROPS = (
     "contrast",
@@ -87,21 +89,16 @@ def _check_options(
         raise ValueError(
             f"glcm_props={glcm_props!r}: unknown {bad_props}; choose from {GLCM_PROPS}"
         )
-    if (
-        not isinstance(hog_orientations, (int, np.integer))
-        or hog_orientations < 1
-    ):
-        raise ValueError(
-            f"hog_orientations={hog_orientations!r} must be a positive integer, e.g. 9"
-        )
+    check_positive_int(hog_orientations, "hog_orientations", "e.g. 9")
     for name, value in (
         ("hog_pixels_per_cell", hog_pixels_per_cell),
         ("hog_cells_per_block", hog_cells_per_block),
     ):
-        if len(tuple(value)) != 2 or any(int(v) != v or v < 1 for v in value):
-            raise ValueError(
-                f"{name}={value!r} must be two positive integers (rows, cols), e.g. (7, 7)"
-            )
+        pair = f"{name}={value!r} must be two positive integers (rows, cols), e.g. (7, 7)"
+        if len(tuple(value)) != 2:
+            raise ValueError(pair)
+        for i, v in enumerate(value):
+            check_positive_int(v, f"{name}[{i}]", pair)
     if hog_block_norm not in BLOCK_NORMS:
         raise ValueError(
             f"hog_block_norm={hog_block_norm!r} must be one of {BLOCK_NORMS}"
@@ -132,8 +129,7 @@ def _as_gray_batch(images, name):
     return gray_u8, images, None
 
 
-# ---------------------------------------------------------------- the plain per-image loop
-# (reference)
+# ---------------------------------------------------------------- the plain per-image loop (reference)
 
 
 def extract_features_loop(
@@ -178,9 +174,8 @@ def extract_features_loop(
                     else [_to_u8(rgb[n][..., c]) for c in range(3)]
                 )
                 for ch in channels:
-                    q = ch // (
-                        256 // hist_bins
-                    )  # quantise to hist_bins levels, then count each level
+                    # quantise to hist_bins levels, then count each level
+                    q = ch // (256 // hist_bins)
                     h, _ = exposure.histogram(q, source_range="dtype")
                     parts.append(h[:hist_bins] / ch.size)
             elif kind == "glcm":
@@ -241,9 +236,8 @@ def batch_histograms(u8, bins):
     """uint8 batch (N, H, W) -> (N, bins) share of pixels per intensity bin, one bincount for all images."""
     n = len(u8)
     q = (u8 // (256 // bins)).reshape(n, -1).astype(np.intp)
-    q += (np.arange(n) * bins)[
-        :, None
-    ]  # image n counts into bins n*bins ... n*bins + bins-1
+    # image n counts into bins n*bins ... n*bins + bins-1
+    q += (np.arange(n) * bins)[:, None]
     counts = np.bincount(q.ravel(), minlength=n * bins).reshape(n, bins)
     return counts / u8[0].size
 
@@ -258,8 +252,7 @@ def batch_glcm(u8, levels, distances, angles, symmetric=True):
     base = (np.arange(n) * levels * levels)[:, None, None]
     for a_idx, angle in enumerate(angles):
         for d_idx, distance in enumerate(distances):
-            # graycomatrix rounds the offset half away from zero (C round()); np.round would round
-            # half to even
+            # graycomatrix rounds the offset half away from zero (C round()); np.round would round half to even
             dr = int(
                 np.sign(np.sin(angle) * distance)
                 * np.floor(abs(np.sin(angle) * distance) + 0.5)
@@ -287,8 +280,7 @@ def batch_glcm_props(P, props):
     from skimage.feature import graycoprops
 
     n, L, _, D, A = P.shape
-    # graycoprops works on (L, L, D, A): stack the batch into the distance axis and call it once per
-    # property
+    # graycoprops works on (L, L, D, A): stack the batch into the distance axis and call it once per property
     stacked = np.ascontiguousarray(
         P.transpose(1, 2, 0, 3, 4).reshape(L, L, n * D, A)
     )
@@ -328,8 +320,7 @@ def batch_hog(
             f"{b_row * c_row}x{b_col * c_col} pixels; use smaller cells, e.g. hog_pixels_per_cell=(4, 4)"
         )
 
-    # 1. gradients: central differences, zero on the border (in the image's float type, as skimage
-    # does)
+    # 1. gradients: central differences, zero on the border (in the image's float type, as skimage does)
     g_row = np.zeros_like(image)
     g_col = np.zeros_like(image)
     g_row[:, 1:-1, :] = image[:, 2:, :] - image[:, :-2, :]
@@ -339,8 +330,7 @@ def batch_hog(
     magnitude = np.hypot(g_col, g_row)
     orientation = np.rad2deg(np.arctan2(g_row, g_col)) % 180
 
-    # 2. orientation bins: skimage compares with float32 bin edges, a pixel lands in [edge_i,
-    # edge_i+1)
+    # 2. orientation bins: skimage compares with float32 bin edges, a pixel lands in [edge_i, edge_i+1)
     edges = (
         np.float32(180.0 / orientations)
         * np.arange(orientations + 1, dtype=np.float32)
@@ -349,35 +339,29 @@ def batch_hog(
         (orientation * (orientations / 180.0)).astype(np.intp),
         orientations - 1,
     )
-    bins -= (
-        orientation < edges[bins]
-    )  # the division can round across an edge: fix those pixels
+    # the division can round across an edge: fix those pixels
+    bins -= orientation < edges[bins]
     bins += orientation >= edges[bins + 1]
 
-    # 3. cell histograms: each cell's pixels row by row, summed in float32 like skimage's Cython
-    # loop
+    # 3. cell histograms: each cell's pixels row by row, summed in float32 like skimage's Cython loop
     def by_cell(a):
         a = a[:, : n_cells_row * c_row, : n_cells_col * c_col]
         a = a.reshape(n, n_cells_row, c_row, n_cells_col, c_col).transpose(
             0, 1, 3, 2, 4
         )
-        return np.ascontiguousarray(
-            a.reshape(-1, c_row * c_col).T
-        )  # (pixel in cell, every cell of every image)
+        # (pixel in cell, every cell of every image)
+        return np.ascontiguousarray(a.reshape(-1, c_row * c_col).T)
 
     mag_cells, bin_cells = by_cell(magnitude), by_cell(bins)
     n_all_cells = mag_cells.shape[1]
-    slot = (
-        bin_cells + (np.arange(n_all_cells) * orientations)[None, :]
-    )  # flat index (cell, bin)
+    # flat index (cell, bin)
+    slot = bin_cells + (np.arange(n_all_cells) * orientations)[None, :]
     total = np.zeros(n_all_cells * orientations, dtype=np.float32)
-    for k in range(
-        c_row * c_col
-    ):  # one pixel position per step, all cells at once
+    # one pixel position per step, all cells at once
+    for k in range(c_row * c_col):
         idx = slot[k]
-        total[idx] = (
-            total[idx] + mag_cells[k]
-        )  # float32 + float64 -> rounded back to float32 on store
+        # float32 + float64 -> rounded back to float32 on store
+        total[idx] = total[idx] + mag_cells[k]
     hist = (
         (total / np.float32(c_row * c_col))
         .astype(np.float64)
@@ -388,9 +372,8 @@ def batch_hog(
     view = np.lib.stride_tricks.sliding_window_view(
         hist, (b_row, b_col), axis=(1, 2)
     )
-    blocks = view.transpose(
-        0, 1, 2, 4, 5, 3
-    )  # (N, n_blocks_row, n_blocks_col, b_row, b_col, orientations)
+    # (N, n_blocks_row, n_blocks_col, b_row, b_col, orientations)
+    blocks = view.transpose(0, 1, 2, 4, 5, 3)
     eps = 1e-5
     axes = (-3, -2, -1)
     if block_norm == "L1":

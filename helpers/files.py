@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .validate import check_int, check_positive_int
+
 MAX_PIXELS = (
     89_478_485  # Pillow's own decompression-bomb limit (about 90 megapixels)
 )
@@ -79,13 +81,11 @@ def _check_mode(mode):
 
 
 def _check_size(size):
-    if size is not None and (
-        not isinstance(size, (int, np.integer))
-        or isinstance(size, bool)
-        or size < 1
-    ):
-        raise ValueError(
-            f"size={size!r} must be None (full size) or a positive int: the shorter side in pixels, e.g. 256"
+    if size is not None:
+        check_positive_int(
+            size,
+            "size",
+            "the shorter side in pixels, e.g. 256; or None for full size",
         )
 
 
@@ -139,9 +139,8 @@ def _register_heif() -> None:
     """Let Pillow open HEIC/HEIF (the iPhone's default) through pillow-heif, when it is installed."""
     try:
         import pillow_heif
-    except (
-        ImportError
-    ):  # then HEIC files get the status 'unreadable' with the pip command
+    # then HEIC files get the status 'unreadable' with the pip command
+    except ImportError:
         return
     pillow_heif.register_heif_opener()
 
@@ -159,18 +158,16 @@ def _to_8bit(im):
             if finite.size
             else (0.0, 1.0)
         )
-        if (
-            lo >= 0 and hi <= 1
-        ):  # the usual convention for float images: [0, 1]
+        # the usual convention for float images: [0, 1]
+        if lo >= 0 and hi <= 1:
             scaled = a * 255
         else:  # any other range: stretched to 0..255 (documented in read_image)
             scaled = (a - lo) / ((hi - lo) or 1.0) * 255
         out = np.nan_to_num(scaled, nan=0.0)
     else:  # 16 bits: 0..65535 -> 0..255 (divide by 257, round)
         a = a.astype(np.float64)
-        if (
-            a.min() < 0 or a.max() > 65535
-        ):  # 32-bit ints outside 16 bits: stretch
+        # 32-bit ints outside 16 bits: stretch
+        if a.min() < 0 or a.max() > 65535:
             out = (a - a.min()) / ((a.max() - a.min()) or 1.0) * 255
         else:
             out = a / 257
@@ -189,19 +186,14 @@ def _to_mode(im, mode: str):
         im = im.convert("RGBA" if "transparency" in im.info else "RGB")
     elif im.mode == "PA":
         im = im.convert("RGBA")
-    if im.mode in (
-        "LA",
-        "La",
-        "RGBA",
-        "RGBa",
-    ):  # transparent pixels become white, as a viewer shows them
+    # transparent pixels become white, as a viewer shows them
+    if im.mode in ("LA", "La", "RGBA", "RGBa"):
         rgba = im.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         im = Image.alpha_composite(white, rgba).convert("RGB")
     if im.mode != mode:
-        im = im.convert(
-            mode
-        )  # L -> RGB repeats, RGB -> L uses ITU-R 601 luma; CMYK, 1, ... too
+        # L -> RGB repeats, RGB -> L uses ITU-R 601 luma; CMYK, 1, ... too
+        im = im.convert(mode)
     return im
 
 
@@ -297,9 +289,8 @@ def _decode(
                     im.mode, (int(np.ceil(w / scale)), int(np.ceil(h / scale)))
                 )
             if fmt != "PDF":
-                im.seek(
-                    page
-                )  # multi-page TIFFs and animations: the page asked for (the first by default)
+                # multi-page TIFFs and animations: the page asked for (the first by default)
+                im.seek(page)
             im.load()
             if fmt != "PDF" and page:
                 raw_mode = im.mode
@@ -310,9 +301,8 @@ def _decode(
                 scale = size / min(iw, ih)
                 new = (max(1, round(iw * scale)), max(1, round(ih * scale)))
                 if new != im.size:
-                    im = im.resize(
-                        new, Image.Resampling.BILINEAR
-                    )  # antialiased when shrinking
+                    # antialiased when shrinking
+                    im = im.resize(new, Image.Resampling.BILINEAR)
             arr = np.array(im, dtype=np.uint8)
         except OSError as exc:
             reason = str(exc)
@@ -357,14 +347,7 @@ def read_image(
     """
     _check_mode(mode)
     _check_size(size)
-    if (
-        not isinstance(page, (int, np.integer))
-        or isinstance(page, bool)
-        or page < 0
-    ):
-        raise ValueError(
-            f"page={page!r} must be an int >= 0 (0 = the first page or frame)"
-        )
+    check_int(page, "page", "0 = the first page or frame", low=0)
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -410,9 +393,8 @@ def _list_files(
             p = here / d
             if skip is not None and p.resolve() == skip:
                 continue
-            if (
-                p.is_symlink()
-            ):  # never followed: it could loop, or leave the folder
+            # never followed: it could loop, or leave the folder
+            if p.is_symlink():
                 target = os.readlink(p)
                 inside = p.resolve().is_relative_to(root)
                 reason = f"link to a folder ({target}), not followed" + (
@@ -505,9 +487,8 @@ def _scan_one(rel: str, path: Path, problem) -> dict:
     if data is None:
         return row
     try:
-        small, info = _decode(
-            data, rel, "L", size=64
-        )  # every pixel decoded (truncation shows), at 1/8 scale
+        # every pixel decoded (truncation shows), at 1/8 scale
+        small, info = _decode(data, rel, "L", size=64)
     except UnreadableImage as exc:
         row["status"], row["reason"] = exc.code, exc.reason
         return row
@@ -515,9 +496,8 @@ def _scan_one(rel: str, path: Path, problem) -> dict:
     from PIL import Image
 
     row.update(info)
-    row["phash"] = str(
-        imagehash.phash(Image.fromarray(small))
-    )  # 64 bits, as 16 hex digits
+    # 64 bits, as 16 hex digits
+    row["phash"] = str(imagehash.phash(Image.fromarray(small)))
     return row
 
 
@@ -607,10 +587,12 @@ def scan_folder(
     import pandas as pd
 
     folder = check_folder(folder)
-    if not isinstance(near_threshold, (int, np.integer)) or near_threshold < 0:
-        raise ValueError(
-            f"near_threshold={near_threshold!r} must be an int >= 0 (bits that may differ, e.g. 10)"
-        )
+    check_int(
+        near_threshold,
+        "near_threshold",
+        "bits that may differ, e.g. 10",
+        low=0,
+    )
     files = _list_files(folder, recursive)
     with ThreadPoolExecutor(
         max_workers=workers or min(8, os.cpu_count() or 1)

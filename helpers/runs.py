@@ -15,10 +15,8 @@ from . import training
 from .training import History, _as_device, fit
 
 RUNS_FOLDER = "runs"
-_NOT_IN_KEY = (
-    "device",
-    "progress",
-)  # where and how loudly a run trains does not change its result
+# where and how loudly a run trains does not change its result
+_NOT_IN_KEY = ("device", "progress")
 
 
 def _code_of(obj) -> str:
@@ -46,9 +44,8 @@ def _code_of(obj) -> str:
         source = ""
     if source:
         return source
-    if inspect.isclass(
-        obj
-    ):  # a class from a notebook cell: Python cannot find its file, its methods it can
+    # a class from a notebook cell: Python cannot find its file, its methods it can
+    if inspect.isclass(obj):
         parts = [obj.__qualname__]
         for name, member in sorted(vars(obj).items()):
             if inspect.isfunction(member):
@@ -102,9 +99,8 @@ def run_key(model, settings: dict, data: str) -> str:
 
     h = hashlib.sha256()
     h.update(model_code(model).encode())
-    h.update(
-        fingerprint(*model.state_dict().values()).encode()
-    )  # initial weights (covers the init seed)
+    # initial weights (covers the init seed)
+    h.update(fingerprint(*model.state_dict().values()).encode())
     h.update(
         json.dumps(
             {k: v for k, v in settings.items() if k not in _NOT_IN_KEY},

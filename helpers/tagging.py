@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validate import check_image
+from .validate import check_image, check_int, check_positive_int
 from .weights import normalisation
 
 
@@ -44,14 +44,7 @@ def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
     import torch
     import torch.nn.functional as F
 
-    if (
-        not isinstance(size, (int, np.integer))
-        or isinstance(size, bool)
-        or size < 16
-    ):
-        raise ValueError(
-            f"size={size!r} must be an int of at least 16 (224 is what the model was trained on)"
-        )
+    check_int(size, "size", "224 is what the model was trained on", low=16)
     if not (isinstance(crop_pct, (int, float)) and 0.5 <= crop_pct <= 1.0):
         raise ValueError(
             f"crop_pct={crop_pct!r} must be a number in [0.5, 1.0] (0.875 = timm's default, 1.0 = no crop)"
@@ -62,14 +55,12 @@ def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
     out = []
     for i, img in enumerate(_as_image_list(images)):
         img = check_image(img, name=f"images[{i}]", channels="gray_or_rgb")
-        x = torch.from_numpy(
-            np.array(img, dtype=np.float32)
-        )  # a copy: read-only inputs are fine
+        # a copy: read-only inputs are fine
+        x = torch.from_numpy(np.array(img, dtype=np.float32))
         if img.dtype == np.uint8:
             x = x / 255.0
-        x = (
-            x.unsqueeze(-1).expand(*x.shape, 3) if x.ndim == 2 else x
-        )  # gray -> 3 channels
+        # gray -> 3 channels
+        x = x.unsqueeze(-1).expand(*x.shape, 3) if x.ndim == 2 else x
         x = x.permute(2, 0, 1).unsqueeze(0)  # (1, 3, H, W)
         h, w = x.shape[-2:]
         scale = (size / crop_pct) / min(h, w)
@@ -87,13 +78,10 @@ def preprocess(images, model, size: int = 224, crop_pct: float = 0.875):
     return torch.stack(out)
 
 
-TAG_SIZE, CROP_PCT = (
-    224,
-    0.875,
-)  # the model's input and timm's evaluation crop (preprocess's defaults)
-RESIZE_TO = round(
-    TAG_SIZE / CROP_PCT
-)  # 256: the shorter side before the centre crop
+# the model's input and timm's evaluation crop (preprocess's defaults)
+TAG_SIZE, CROP_PCT = (224, 0.875)
+# 256: the shorter side before the centre crop
+RESIZE_TO = round(TAG_SIZE / CROP_PCT)
 
 
 def crop_and_normalise(
@@ -135,17 +123,6 @@ def _model_device(model):
         ) from None
 
 
-def _check_batch_size(batch_size):
-    if (
-        not isinstance(batch_size, (int, np.integer))
-        or isinstance(batch_size, bool)
-        or batch_size < 1
-    ):
-        raise ValueError(
-            f"batch_size={batch_size!r} must be a positive int, e.g. 32"
-        )
-
-
 def features_and_proba(
     model,
     images,
@@ -160,7 +137,7 @@ def features_and_proba(
     """
     import torch
 
-    _check_batch_size(batch_size)
+    check_positive_int(batch_size, "batch_size", "e.g. 32")
     device = _model_device(model)
     items = _as_image_list(images)
     feats, probs = [], []
@@ -191,7 +168,7 @@ def predict_proba(
     """Class probabilities in batches -> float32 array (N, n_classes), rows sum to 1."""
     import torch
 
-    _check_batch_size(batch_size)
+    check_positive_int(batch_size, "batch_size", "e.g. 32")
     device = _model_device(model)
     items = _as_image_list(images)
     probs = []
@@ -227,14 +204,7 @@ def _check_proba(proba, names):
 def top_k_tags(proba, names, k: int = 5) -> list[list[tuple[str, float]]]:
     """proba (N, C) or (C,), names (C) -> per image the k most likely (name, probability), best first."""
     proba = _check_proba(proba, names)
-    if (
-        not isinstance(k, (int, np.integer))
-        or isinstance(k, bool)
-        or not 1 <= k <= proba.shape[1]
-    ):
-        raise ValueError(
-            f"k={k!r} must be an int between 1 and {proba.shape[1]}"
-        )
+    check_int(k, "k", "the number of tags per image", high=proba.shape[1])
     order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
     return [
         [(names[j], float(row[j])) for j in idx]

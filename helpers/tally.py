@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
-SHEET_SHAPE = (
-    176,
-    144,
-)  # rows, columns in pixels: small enough for a CPU lecture
+from .validate import check_int, check_positive_int
+
+# rows, columns in pixels: small enough for a CPU lecture
+SHEET_SHAPE = (176, 144)
 COLUMNS = ("VOTOS VÁLIDOS", "VOTOS ANULADOS", "VOTOS EN BLANCO")
 MAX_ROWS = 6
 ALTERATIONS = ("erased", "fluid", "overwrite", "repeated")
@@ -50,14 +50,10 @@ HONEST_HANDS = {
 
 _COL_X = (3, 49, 95, 141)  # x edges of the three columns
 _HEADER_Y = (3, 27)  # the printed header band
-_ROW_Y = tuple(
-    27 + 24 * k for k in range(MAX_ROWS + 1)
-)  # y edges of the six rows: 27, 51, ..., 171
-_GLYPH_SIZES = (
-    17,
-    19,
-    21,
-)  # MNIST 28x28 resized to this (its 20 px core -> 12..15 px)
+# y edges of the six rows: 27, 51, ..., 171
+_ROW_Y = tuple(27 + 24 * k for k in range(MAX_ROWS + 1))
+# MNIST 28x28 resized to this (its 20 px core -> 12..15 px)
+_GLYPH_SIZES = (17, 19, 21)
 _CHUNK = 256  # sheets composed at once (bounds memory, keeps it vectorised)
 _BANK: dict = {}
 _INK_DARK = np.float32(0.82)  # how dark a full stroke of ink is
@@ -84,10 +80,7 @@ def _check_args(
     copy_model="perturbed",
     honest_hand="one",
 ):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(
-            f"n={n!r}; give the number of sheets as a positive integer, e.g. n=500"
-        )
+    check_positive_int(n, "n", "the number of sheets, e.g. n=500")
     if n > 200_000:
         raise ValueError(
             f"n={n} sheets would need {n * 176 * 144 / 2**30:.1f} GiB; generate at most 200,000 at once"
@@ -101,14 +94,7 @@ def _check_args(
             f"altered_share={altered_share!r}; give the share of altered sheets as a number in [0, 1], "
             f"e.g. 0.3"
         )
-    if (
-        isinstance(seed, bool)
-        or not isinstance(seed, (int, np.integer))
-        or seed < 0
-    ):
-        raise ValueError(
-            f"seed={seed!r}; give a non-negative integer (the same seed gives the same sheets)"
-        )
+    check_int(seed, "seed", "the same seed gives the same sheets", low=0)
     if isinstance(difficulty, str):
         if difficulty not in DIFFICULTIES:
             raise ValueError(
@@ -144,8 +130,7 @@ def _check_args(
     return float(difficulty), kinds
 
 
-# ---------------------------------------------------------------- the printed form and the
-# handwriting
+# ---------------------------------------------------------------- the printed form and the handwriting
 
 
 def _form_template() -> np.ndarray:
@@ -175,9 +160,8 @@ def _form_template() -> np.ndarray:
         words = title.split(" ", 1)  # "VOTOS" / "VÁLIDOS", ...
         cx = (_COL_X[c] + _COL_X[c + 1]) * k // 2
         for text, y in zip(words, (12, 23), strict=True):
-            plain = text.replace(
-                "Á", "A"
-            )  # Hershey fonts have no accents: draw it by hand
+            # Hershey fonts have no accents: draw it by hand
+            plain = text.replace("Á", "A")
             scale = min(
                 0.95,
                 0.9
@@ -209,9 +193,8 @@ def _form_template() -> np.ndarray:
         )
         / 255
     )
-    _BANK["form"] = np.clip(
-        form * 1.6, 0, 1
-    )  # thin lines lose density when shrunk: restore it
+    # thin lines lose density when shrunk: restore it
+    _BANK["form"] = np.clip(form * 1.6, 0, 1)
     return _BANK["form"]
 
 
@@ -256,12 +239,10 @@ class _Writer:
         self.size = int(rng.choice(_GLYPH_SIZES))
         self.pen = glyphs[self.size][int(rng.random() < 0.4)]
         self.strength = rng.uniform(0.75, 1.0)
-        self.advance = self.size * rng.uniform(
-            0.5, 0.6
-        )  # distance between digits
-        self.indent = rng.uniform(
-            0.1, 0.9
-        )  # where in the cell this hand starts numbers
+        # distance between digits
+        self.advance = self.size * rng.uniform(0.5, 0.6)
+        # where in the cell this hand starts numbers
+        self.indent = rng.uniform(0.1, 0.9)
 
     def pick(self, number: str) -> list:
         # the same draws from rng in both modes, so the sheets' layout does not depend on the hand
@@ -421,9 +402,8 @@ def _soft_mask(rng, box, shape, grow=3, sigma=1.0):
     gy0, gy1 = max(0, y0 - grow), min(H, y1 + grow)
     gx0, gx1 = max(0, x0 - grow), min(W, x1 + grow)
     mask[gy0:gy1, gx0:gx1] = 1
-    for _ in range(
-        int(rng.integers(2, 6))
-    ):  # dabs of the brush stick out of the rectangle
+    # dabs of the brush stick out of the rectangle
+    for _ in range(int(rng.integers(2, 6))):
         cy, cx = rng.uniform(gy0, gy1), rng.uniform(gx0, gx1)
         cv2.circle(mask, (int(cx), int(cy)), int(rng.integers(2, 5)), 1.0, -1)
     return cv2.GaussianBlur(mask, (0, 0), sigma)
@@ -473,8 +453,7 @@ def make_tally_sheets(
     )
     import pandas as pd
 
-    # a stream of its own: a notebook's default_rng(seed).permutation(n) must not reproduce the
-    # labels' draw
+    # a stream of its own: a notebook's default_rng(seed).permutation(n) must not reproduce the labels' draw
     rng = np.random.default_rng((seed, 2019))
     glyphs, by_digit = _glyph_bank(verbose)
     form = _form_template()
@@ -494,12 +473,10 @@ def make_tally_sheets(
     for start in range(0, n, _CHUNK):
         stop = min(n, start + _CHUNK)
         m = stop - start
-        under = np.zeros(
-            (m, H, W), np.float32
-        )  # ink below any correction fluid
-        over = np.zeros(
-            (m, H, W), np.float32
-        )  # ink written after the alteration
+        # ink below any correction fluid
+        under = np.zeros((m, H, W), np.float32)
+        # ink written after the alteration
+        over = np.zeros((m, H, W), np.float32)
         fluid = np.zeros((m, H, W), np.float32)  # correction-fluid cover, 0..1
         twin_under = np.zeros((m, H, W), np.float32)  # the clean twin's ink
         white = np.zeros(m, np.float32)
@@ -533,9 +510,8 @@ def make_tally_sheets(
                     new_digit = str(
                         (int(digits[k]) + int(rng.integers(1, 10))) % 10
                     )
-                    if (
-                        k == 0 and new_digit == "0" and len(digits) > 1
-                    ):  # no leading zero
+                    # no leading zero
+                    if k == 0 and new_digit == "0" and len(digits) > 1:
                         new_digit = str(int(digits[0]) % 9 + 1)
                     gid = int(rng.choice(by_digit[int(new_digit)]))
                     y0, y1, x0, x1 = box
@@ -555,8 +531,7 @@ def make_tally_sheets(
                     new = _new_value(rng, old)
                     values[r][0] = new
                     if kind == "erased":
-                        # erase: the old number fades to a faint residue, the rubbed paper is
-                        # smudged grey
+                        # erase: the old number fades to a faint residue, the rubbed paper is smudged grey
                         residue = rng.uniform(0.3, 0.6) * (
                             1 - 0.5 * difficulty
                         )
@@ -589,28 +564,23 @@ def make_tally_sheets(
                         max(box[3], new_box[3]),
                     )
             elif kind == "repeated":
-                # the suspicious pattern of the slides: one value written again and again, by one
-                # hand
+                # the suspicious pattern of the slides: one value written again and again, by one hand
                 k = int(rng.integers(3, n_rows + 1))
                 rows = np.sort(rng.choice(n_rows, size=k, replace=False))
-                both = (
-                    rng.random() < 0.6
-                )  # also copied into VOTOS ANULADOS (as in panel D)
-                value = int(
-                    rng.integers(20, 400)
-                )  # a plausible count, as in the slides' 128, 307
+                # also copied into VOTOS ANULADOS (as in panel D)
+                both = rng.random() < 0.6
+                # a plausible count, as in the slides' 128, 307
+                value = int(rng.integers(20, 400))
                 ids = writer.pick(str(value))
-                # the copies' own strokes come from a stream of their own (same sheets for
-                # every copy model)
+                # the copies' own strokes come from a stream of their own (same sheets for every copy model)
                 copy_rng = np.random.default_rng((seed, 2019, 17, i))
                 boxes = []
                 for r in rows:
                     for c in (0, 1) if both else (0,):
                         if c == 0 and values[r][c] == value:
                             continue  # already shows the value
-                        if (
-                            (r, c) in placed
-                        ):  # the old entry is gone: erase it from the ink
+                        # the old entry is gone: erase it from the ink
+                        if (r, c) in placed:
                             _, b = placed[(r, c)]
                             under[j][b[0] : b[1], b[2] : b[3]] = 0
                         values[r][c] = value
@@ -683,16 +653,14 @@ def make_tally_sheets(
                     ]
                 )
                 img = img * (1 - cover) + fluid_tone * cover
-                img = img * (
-                    1 - 0.9 * shadow
-                )  # the dried edge of the fluid casts a faint line
+                # the dried edge of the fluid casts a faint line
+                img = img * (1 - 0.9 * shadow)
             return img * (1 - _INK_DARK * ink_over)
 
         altered_img = compose(under, over, fluid)
         twin_img = compose(twin_under, np.zeros_like(over), None)
-        changed = (
-            np.abs(altered_img - twin_img) > 2
-        )  # grey levels: where the alteration is
+        # grey levels: where the alteration is
+        changed = np.abs(altered_img - twin_img) > 2
         for j in np.flatnonzero(labels[start:stop]):
             rows_, cols_ = (
                 np.flatnonzero(changed[j].any(axis=1)),
@@ -739,10 +707,8 @@ def make_tally_sheets(
         d = difficulty
         theta = rng.uniform(0, 2 * np.pi, m)
         light_amp = rng.uniform(0, 0.35 * d, m)
-        ux, uy = (
-            xx[0] / W - 0.5,
-            yy[:, 0] / H - 0.5,
-        )  # lighting falls off along a random direction
+        # lighting falls off along a random direction
+        ux, uy = (xx[0] / W - 0.5, yy[:, 0] / H - 0.5)
         light = (
             1
             - (light_amp * 0.5).astype(np.float32)[:, None, None]
@@ -915,12 +881,7 @@ def crop_cells(images, column: int = 0, pad: int = 3) -> np.ndarray:
         raise ValueError(
             f"column={column!r}; use 0 ({COLUMNS[0]}), 1 ({COLUMNS[1]}) or 2 ({COLUMNS[2]})"
         )
-    if (
-        isinstance(pad, bool)
-        or not isinstance(pad, (int, np.integer))
-        or not 0 <= pad <= 8
-    ):
-        raise ValueError(f"pad={pad!r}; give a margin of 0..8 pixels")
+    check_int(pad, "pad", "a margin in pixels, e.g. 2", low=0, high=8)
     H, W = SHEET_SHAPE
     padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad)), mode="edge")
     x0, x1 = _COL_X[column], _COL_X[column + 1]
@@ -985,14 +946,9 @@ def rogan_gladen_interval(
         ("n_clean", n_clean),
         ("n_boot", n_boot),
     ):
-        if (
-            isinstance(v, bool)
-            or not isinstance(v, (int, np.integer))
-            or v < 1
-        ):
-            raise ValueError(
-                f"{name}={v!r}; give a count of at least 1 (the number of sheets behind the share)"
-            )
+        check_positive_int(
+            v, name, "a count: the number of sheets behind the share"
+        )
     if not 0 < level < 1:
         raise ValueError(
             f"level={level!r}; give a coverage in (0, 1), e.g. 0.95"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .validate import check_positive_int
+
 OPTIMIZERS = ("adam", "adamw", "sgd")
 LOSSES = ("cross_entropy", "mse")
 ACTIVATIONS = ("relu", "gelu", "tanh", "sigmoid")
@@ -73,9 +75,8 @@ def to_tensor_images(X, name: str = "X"):
         raise ValueError(
             f"{name} is empty (shape {X.shape}); pass at least one image"
         )
-    return torch.from_numpy(X.astype(np.float32)).div_(
-        255.0
-    )  # astype copies: safe to write
+    # astype copies: safe to write
+    return torch.from_numpy(X.astype(np.float32)).div_(255.0)
 
 
 def to_tensor_labels(y, num_classes: int | None = None, name: str = "y"):
@@ -217,8 +218,8 @@ class EarlyStopping:
 
     def __init__(self, patience: int | None = None):
         if patience is not None:
-            _check_positive_int(
-                patience, "patience", "or None to train all epochs"
+            check_positive_int(
+                patience, "patience", "e.g. 3, or None to train all epochs"
             )
         self.patience = patience
         self.epoch, self.best_epoch, self.bad_epochs = 0, 0, 0
@@ -226,9 +227,8 @@ class EarlyStopping:
 
     def step(self, val_loss: float, model=None) -> bool:
         self.epoch += 1
-        if (
-            val_loss < self.best_loss
-        ):  # strictly lower: an equal loss is no progress
+        # strictly lower: an equal loss is no progress
+        if val_loss < self.best_loss:
             self.best_loss, self.best_epoch, self.bad_epochs = (
                 val_loss,
                 self.epoch,
@@ -242,17 +242,6 @@ class EarlyStopping:
             return False
         self.bad_epochs += 1
         return self.patience is not None and self.bad_epochs >= self.patience
-
-
-def _check_positive_int(value, name, fix):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < 1
-    ):
-        raise ValueError(
-            f"{name}={value!r}; it must be an integer >= 1 ({fix})"
-        )
 
 
 def _autocast(device):
@@ -271,9 +260,8 @@ def _loss_fn(loss, num_classes):
     if loss == "cross_entropy":
         return F.cross_entropy
 
-    def mse(
-        logits, y
-    ):  # squared error between softmax probabilities and one-hot targets
+    # squared error between softmax probabilities and one-hot targets
+    def mse(logits, y):
         return F.mse_loss(
             logits.float().softmax(1), F.one_hot(y, num_classes).float()
         )
@@ -364,8 +352,8 @@ def make_scheduler(
             raise ValueError(
                 "schedule='step' needs step_size (epochs between rate cuts), e.g. step_size=3"
             )
-        _check_positive_int(
-            step_size, "step_size", "epochs between learning-rate cuts"
+        check_positive_int(
+            step_size, "step_size", "epochs between learning-rate cuts, e.g. 3"
         )
         if not (isinstance(gamma, (int, float)) and 0 < gamma <= 1):
             raise ValueError(
@@ -416,9 +404,10 @@ def train_one_epoch(
         xb, yb = X[idx], y[idx]
         if augment is not None:
             xb = augment(xb, augment_generator or generator)
+        # a check of the layout, no copy unless augment changed it
         if device.type == "cuda" and not xb.is_contiguous(
             memory_format=torch.channels_last
-        ):  # a check of the layout, no copy unless augment changed it
+        ):
             xb = xb.contiguous(memory_format=torch.channels_last)
         with _autocast(device):
             batch_loss = loss_fn(model(xb), yb)  # forward and loss
@@ -549,10 +538,10 @@ def fit(
         raise TypeError(
             f"model must be a torch.nn.Module, got {type(model).__name__}"
         )
-    _check_positive_int(
-        epochs, "epochs", "one epoch is one pass over the training set"
+    check_positive_int(
+        epochs, "epochs", "e.g. 5; one epoch is one pass over the training set"
     )
-    _check_positive_int(batch_size, "batch_size", "e.g. 64, 128 or 256")
+    check_positive_int(batch_size, "batch_size", "e.g. 64, 128 or 256")
     if loss not in LOSSES:
         raise ValueError(f"loss={loss!r} is not one of {', '.join(LOSSES)}")
     if augment is not None and not callable(augment):
@@ -570,9 +559,8 @@ def fit(
 
     device = _as_device(device)
     torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(
-        seed
-    )  # the shuffle: CPU, same order everywhere
+    # the shuffle: CPU, same order everywhere
+    generator = torch.Generator().manual_seed(seed)
     # Augmentation draws on the device itself (on the CPU: the same generator, so the same numbers).
     augment_generator = (
         torch.Generator(device=device).manual_seed(seed)
@@ -649,7 +637,7 @@ def predict(model, X, device="auto", batch_size: int = 256):
     """Class predictions of model for images X (as in fit) -> int64 CPU tensor (N,)."""
     import torch
 
-    _check_positive_int(batch_size, "batch_size", "e.g. 1024")
+    check_positive_int(batch_size, "batch_size", "e.g. 1024")
     X = to_tensor_images(X)
     device = _as_device(device)
     model.to(device).eval()

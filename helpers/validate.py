@@ -1,7 +1,8 @@
 """Contracts: check an argument is usable, or say exactly what is wrong and how to fix it.
 
 - ``check_image`` / ``check_image_batch``: an array is a usable image (batch);
-- ``check_positive_int``: a count (batch size, epochs, number of sheets, ...) is an integer >= 1.
+- ``check_positive_int``: a count (batch size, epochs, number of sheets, ...) is an integer >= 1;
+- ``check_int``: the same check with other bounds (a seed >= 0, a page index, k between 1 and C).
 """
 
 from __future__ import annotations
@@ -118,18 +119,29 @@ def check_image_batch(images, name: str = "images") -> np.ndarray:
     return images
 
 
-def check_positive_int(value, name: str, example: str):
-    """Return ``value`` when it is an integer >= 1 (Python or NumPy int, not bool), else raise ValueError.
+def check_int(value, name: str, example: str, *, low: int = 1, high=None):
+    """Return ``value`` when it is an integer in [low, high] (Python or NumPy int, not bool), else raise ValueError.
 
-    The message names the argument, the value given and an example: ``check_positive_int(0, "batch_size",
-    "e.g. 64")`` -> "batch_size=0; it must be an integer >= 1 (e.g. 64)".
+    The one integer check of the course: counts, sizes, seeds, indices. ``high=None`` means no upper
+    bound. The message names the argument, the value given, the rule and the fix: ``check_int(0,
+    "batch_size", "e.g. 64")`` -> "batch_size=0; it must be an integer >= 1 (e.g. 64)".
     """
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, np.integer))
-        or value < 1
+        or value < low
+        or (high is not None and value > high)
     ):
+        rule = f"between {low} and {high}" if high is not None else f">= {low}"
         raise ValueError(
-            f"{name}={value!r}; it must be an integer >= 1 ({example})"
+            f"{name}={value!r}; it must be an integer {rule} ({example})"
         )
     return value
+
+
+def check_positive_int(value, name: str, example: str):
+    """Return ``value`` when it is an integer >= 1 (a batch size, a number of epochs, ...), else raise ValueError.
+
+    ``check_positive_int(0, "batch_size", "e.g. 64")`` -> "batch_size=0; it must be an integer >= 1 (e.g. 64)".
+    """
+    return check_int(value, name, example, low=1)

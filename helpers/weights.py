@@ -66,8 +66,7 @@ __all__ = [
 
 # ---------------------------------------------------------------- ImageNet CNN (EfficientNet-Lite0)
 
-# convention -> timm architecture and the normalisation its weights expect (inputs scaled to [0, 1]
-# first)
+# convention -> timm architecture and the normalisation its weights expect (inputs scaled to [0, 1] first)
 CONVENTIONS = {
     "tf": {
         "arch": "tf_efficientnet_lite0",
@@ -122,9 +121,8 @@ def load_imagenet_cnn(
 
     spec = CONVENTIONS[convention]
     arch = spec["arch"]
-    cached = (
-        cache_dir(create=False) / "weights" / IMAGENET_CNN_CACHE_FILE
-    )  # same tensors for both
+    # same tensors for both
+    cached = cache_dir(create=False) / "weights" / IMAGENET_CNN_CACHE_FILE
     model = timm.create_model(arch, pretrained=False)
 
     def from_cache():
@@ -213,8 +211,7 @@ def imagenet_class_names() -> list[str]:
     return [info.index_to_description(i) for i in range(info.num_classes())]
 
 
-# ---------------------------------------------------------------- Viola-Jones cascades (notebook
-# 04)
+# ---------------------------------------------------------------- Viola-Jones cascades (notebook 04)
 
 # name -> (file name, package that ships it, what it detects)
 CASCADES = {
@@ -343,10 +340,8 @@ def load_cascade(name: str, verbose: bool = True):
     path = cascade_path(name, verbose=verbose)
     try:
         classifier = cv2.CascadeClassifier(str(path))
-    except (
-        cv2.error,
-        SystemError,
-    ):  # some malformed files raise instead of giving an empty classifier
+    # some malformed files raise instead of giving an empty classifier
+    except (cv2.error, SystemError):
         classifier = None
     if classifier is None or classifier.empty():
         raise ValueError(

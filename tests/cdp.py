@@ -189,9 +189,8 @@ class Chromium:
                 f"page report failed on {url}: {result['exceptionDetails']}"
             )
         report = result["result"]["value"]
-        self.ws.settimeout(
-            0.1
-        )  # drain late console messages (e.g. a failed script after load)
+        # drain late console messages (e.g. a failed script after load)
+        self.ws.settimeout(0.1)
         try:
             while True:
                 self.events.append(json.loads(self.ws.recv()))

@@ -83,9 +83,8 @@ def test_compare_number_accepts_the_printed_rounding_and_hints_near_misses():
     assert compare_number(1.8636, want, decimals=4) == "not this value"
     assert compare_number(2.5, want, decimals=4) == "not this value"
     assert compare_number(-want, want, decimals=4) == "not this value"
-    assert (
-        compare_number(150, 150.0, decimals=3) is None
-    )  # whole numbers need no decimals
+    # whole numbers need no decimals
+    assert compare_number(150, 150.0, decimals=3) is None
 
 
 # --- the one acceptance rule (issue 17 §2) ---------------------------------------------

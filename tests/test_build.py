@@ -1,8 +1,6 @@
 """The student edition transform, parameter parsing and the site's page transforms (the built site: tests/test_site.py;
 student/: tests/test_editions.py)."""
 
-from pathlib import Path
-
 import nbformat
 import pytest
 
@@ -12,8 +10,7 @@ from tools.notebook_tools import (
     strip_solution,
     student_edition,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
 
 
 def test_strip_solution_blocks():
@@ -52,9 +49,8 @@ def test_student_edition_removes_solutions_and_outputs():
         and code.execution_count is None
     )
     assert student.metadata["course"]["edition"] == "student"
-    assert (
-        "x = 1" in nb.cells[2].source
-    )  # the instructor notebook is untouched
+    # the instructor notebook is untouched
+    assert "x = 1" in nb.cells[2].source
 
 
 def test_parameter_defaults_refuse_code():
@@ -94,6 +90,8 @@ def test_mode_parameters_refuse_unknown_names_and_modes():
         mode_parameters(nb, "fast")
 
 
+# executes a notebook in a fresh kernel (4-6 s): the notebooks lane, beside the runs it guards
+@pytest.mark.notebooks
 def test_execution_logs_no_kernel_transport_warning(tmp_path):
     """Notebooks run over local IPC sockets: the build log has no 'running over TCP without encryption'."""
     import subprocess
@@ -188,9 +186,8 @@ def test_figure_alt_text_comes_from_a_title_or_the_prose():
         'show_with_histogram(cat, title="Chelsea, RGB");'
     )
     assert figure_alt(cell, "anything") == "Figure: Chelsea, RGB"
-    cell = nbformat.v4.new_code_cell(
-        'ax.set_title(f"{bins} bins")'
-    )  # depends on a value: use the prose
+    # depends on a value: use the prose
+    cell = nbformat.v4.new_code_cell('ax.set_title(f"{bins} bins")')
     assert (
         figure_alt(cell, "## 5. Colour-based segmentation\nText.")
         == "Figure: Colour-based segmentation"
@@ -236,9 +233,8 @@ def test_semester_packs_consecutive_notebooks_into_sessions():
 
     rows = build_course.readme_notebooks()
     weeks = build_course.semester()
-    assert [
-        r for week in weeks for r in week
-    ] == rows  # every notebook once, in order
+    # every notebook once, in order
+    assert [r for week in weeks for r in week] == rows
     for week in weeks:
         total = sum(r["minutes"] for r in week)
         assert total <= build_course.SESSION_MINUTES or len(week) == 1, week

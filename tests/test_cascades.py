@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from helpers import (
-    weights as cascades,
-)  # the cascade loaders live with the other pretrained weights
+# the cascade loaders live with the other pretrained weights
+from helpers import weights as cascades
 from helpers.sources import ResourceNotFoundError
 
 
@@ -30,9 +29,8 @@ def test_frontal_face_finds_the_astronaut(tmp_cache):
     ).detectMultiScale(gray, 1.1, 5)
     assert len(faces) == 1
     x, y, w, h = faces[0]
-    assert (
-        150 < x < 200 and 50 < y < 90 and 80 < w < 110
-    )  # Eileen Collins' face
+    # Eileen Collins' face
+    assert 150 < x < 200 and 50 < y < 90 and 80 < w < 110
 
 
 def test_cache_comes_first(tmp_cache, capsys):
@@ -56,9 +54,8 @@ def test_lbp_copy_is_repaired_for_opencv_and_still_read_by_skimage(
     from skimage.feature import Cascade
 
     original = skimage.data.lbp_frontal_face_cascade_filename()
-    assert cv2.CascadeClassifier(
-        original
-    ).empty()  # the misspelt tag: OpenCV rejects scikit-image's file
+    # the misspelt tag: OpenCV rejects scikit-image's file
+    assert cv2.CascadeClassifier(original).empty()
     path = cascades.cascade_path("lbp_frontalface")
     assert (
         path.parent == tmp_cache / "cascades"
@@ -75,9 +72,8 @@ def test_lbp_copy_is_repaired_for_opencv_and_still_read_by_skimage(
         )
         == 1
     )
-    assert (
-        cascades.cascade_path("lbp_frontalface") == path
-    )  # second time: from the cache
+    # second time: from the cache
+    assert cascades.cascade_path("lbp_frontalface") == path
     assert "loaded from cache source" in capsys.readouterr().out
 
 
@@ -103,9 +99,8 @@ def test_missing_opencv_files_name_the_fix(tmp_cache, monkeypatch):
         "ships no cascade files" in message
         and "opencv-python-headless<5" in message
     )
-    assert (
-        "cascades/haarcascade_frontalcatface.xml" in message
-    )  # the cache, the other way out
+    # the cache, the other way out
+    assert "cascades/haarcascade_frontalcatface.xml" in message
 
 
 def test_unreadable_file_is_a_clear_error(tmp_cache):

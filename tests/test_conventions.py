@@ -262,9 +262,8 @@ def test_outputs_are_checked_and_clean(path):
 
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-PROGRESS_TEXT = re.compile(
-    r"\d+%\|[^|\n]*\||\[\d\d:\d\d<|\d(?:it|s)/s\]"
-)  # tqdm: " 40%|████  | 4/10 [00:01<00:02, 3.1it/s]"
+# tqdm: " 40%|████  | 4/10 [00:01<00:02, 3.1it/s]"
+PROGRESS_TEXT = re.compile(r"\d+%\|[^|\n]*\||\[\d\d:\d\d<|\d(?:it|s)/s\]")
 
 
 def execution_count_problem(nb):

@@ -49,18 +49,17 @@ def test_histogram_counts_rgb_and_gray():
     ax_img, ax_hist = show_with_histogram(img)
     lines = ax_hist.get_lines()
     assert [line.get_label() for line in lines] == ["red", "green", "blue"]
+    # Okabe-Ito, not pure red/green
     assert [line.get_color() for line in lines] == [
         "#D55E00",
         "#009E73",
         "#0072B2",
-    ]  # Okabe-Ito, not pure red/green
-    assert (
-        len({line.get_linestyle() for line in lines}) == 3
-    )  # told apart without colour too
+    ]
+    # told apart without colour too
+    assert len({line.get_linestyle() for line in lines}) == 3
     red_counts = lines[0].get_ydata()
-    assert (
-        red_counts[-1] == 100 and red_counts.sum() == 100
-    )  # all 100 red values are 255
+    # all 100 red values are 255
+    assert red_counts[-1] == 100 and red_counts.sum() == 100
     assert lines[1].get_ydata()[0] == 100
     ramp = np.linspace(0, 1, 100).reshape(10, 10)
     _, ax_hist = show_with_histogram(ramp, bins=10)
@@ -103,9 +102,8 @@ def test_show_images_stretch_is_opt_in_and_labelled():
     np.testing.assert_allclose(np.asarray(shown)[0, 0], [0.5, 0.25, 0.0])
     np.testing.assert_allclose(np.asarray(shown)[1, 1], [0.0, 0.0, 1.0])
     flat = show_images([np.full((3, 3), 7, np.uint8)], stretch=True)[0]
-    assert (
-        _shown_range(flat)[1] > _shown_range(flat)[0]
-    )  # a constant image does not divide by zero
+    # a constant image does not divide by zero
+    assert _shown_range(flat)[1] > _shown_range(flat)[0]
 
 
 def test_show_with_histogram_gray_in_data_range():
@@ -209,9 +207,8 @@ def test_stored_notebooks_hold_no_widget_state():
         for p in course_notebooks()
         if "sliders(" in p.read_text(encoding="utf-8")
     ]
-    assert (
-        len(with_sliders) >= 3
-    )  # 02 (bins, threshold), 03 (entropy radius), 04 (scaleFactor, minNeighbors)
+    # 02 (bins, threshold), 03 (entropy radius), 04 (scaleFactor, minNeighbors)
+    assert len(with_sliders) >= 3
     for path in with_sliders:
         nb = json.loads(path.read_text(encoding="utf-8"))
         assert "widgets" not in nb.get("metadata", {}), (

@@ -146,9 +146,8 @@ def test_colab_plan_on_colab_installs_only_what_is_missing():
     assert (
         "krippendorff>=0.6,<=" + PINS["krippendorff"] in plan.install_no_deps
     )
-    assert (
-        f"onnx>=1.15,<={PINS['onnx']}" in plan.install
-    )  # a range, not the pin: pip picks one Colab's protobuf allows
+    # a range, not the pin: pip picks one Colab's protobuf allows
+    assert f"onnx>=1.15,<={PINS['onnx']}" in plan.install
     # Colab's own packages are held where they are while the missing ones go in
     for name in (
         "numpy==2.0.2",
@@ -200,12 +199,8 @@ def test_colab_plan_with_older_core_packages_changes_only_those():
         f"torch>=2.1,<={PINS['torch']}",
     ]
     held = {c.split("==")[0] for c in plan.constraints}
-    assert not held & {
-        "numpy",
-        "pandas",
-        "scikit-learn",
-        "torch",
-    }  # the changed ones are free to move
+    # the changed ones are free to move
+    assert not held & {"numpy", "pandas", "scikit-learn", "torch"}
     assert {"torchvision", "scipy", "protobuf"} <= held  # the rest stays put
     assert "torchvision" in plan.keep
     cmds = colab.pip_commands(plan, "c.txt", python="py")
@@ -227,9 +222,8 @@ def test_colab_plan_refuses_opencv_5_and_keeps_the_distribution():
     assert plan.change == [
         f"opencv-python>=4.8,<={PINS['opencv-python-headless']},<5"
     ]
-    fresh = colab.plan(
-        {}, PINS
-    )  # nothing installed: all fresh installs, no restart
+    # nothing installed: all fresh installs, no restart
+    fresh = colab.plan({}, PINS)
     assert not fresh.restart and not fresh.keep and not fresh.constraints
     assert (
         f"opencv-python-headless>=4.8,<={PINS['opencv-python-headless']},<5"
@@ -281,9 +275,8 @@ def test_readme_badges_use_the_setting():
         binder
     )
     assert editions.colab_url("student/00_setup_check.ipynb") in colab, colab
-    for url in (
-        binder + colab
-    ):  # any other launch link in the README names the same repository and ref
+    # any other launch link in the README names the same repository and ref
+    for url in binder + colab:
         assert f"/{slug}/" in url and (
             f"/{editions.settings()['ref']}?" in url
             or f"/blob/{editions.settings()['ref']}/" in url
@@ -350,8 +343,9 @@ def test_resources_table_licences_match_the_shipped_licence_files():
     assert row.split("|")[2].strip() == "Apache-2.0", row  # the licence column
     copyright = Path("/usr/share/doc/dataset-fashion-mnist/copyright")
     if copyright.is_file():
+        # Debian: the upstream files' stanza
         fashion = (
             copyright.read_text().split("Files: *", 1)[-1].split("\n\n")[0]
-        )  # Debian: the upstream files' stanza
+        )
         assert re.search(r"License: (Expat|MIT)\b", fashion), fashion
         assert "MIT (Zalando Research)" in table

@@ -25,9 +25,8 @@ def pins_from_environment(path):
 
 def test_every_requirement_is_pinned_exactly():
     for name in ("requirements.txt", "requirements-dev.txt"):
-        assert pins_from_requirements(name), (
-            f"{name} pins nothing"
-        )  # raises on a line that is no pin
+        # raises on a line that is no pin
+        assert pins_from_requirements(name), f"{name} pins nothing"
 
 
 def test_dev_requirements_add_to_the_notebooks_own():
@@ -193,9 +192,8 @@ def test_installed_versions_match_the_lock():
 
     from packaging.markers import Marker
 
-    cpu_torch = "+cpu" in version(
-        "torch"
-    )  # the README's CPU-only route: no CUDA libraries at all
+    # the README's CPU-only route: no CUDA libraries at all
+    cpu_torch = "+cpu" in version("torch")
     wrong = []
     for name, entries in lock_pins("requirements-dev.lock").items():
         for pinned, marker in entries:

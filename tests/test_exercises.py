@@ -22,7 +22,14 @@ def test_wrong_kind_of_answer_is_a_hint_not_a_crash():
     """Junk gets a real hint from the checker; strict=True makes a checker that crashes fail here."""
     crashed = []
     for exercise_id in all_exercise_ids():
-        for junk in ("a string", 42, np.zeros((2, 3)), [1, "x"]):
+        for junk in (
+            "a string",
+            42,
+            np.zeros((2, 2)),
+            np.zeros((2, 3)),
+            [1, "x"],
+            object(),
+        ):
             try:
                 ok, message = evaluate(exercise_id, junk, strict=True)
             except Exception as exc:

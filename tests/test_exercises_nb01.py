@@ -69,10 +69,11 @@ def test_wrapped(img):
     assert ok("01.wrapped", np.int64(want))[0] is True
     assert ok("01.wrapped", float(want))[0] is True  # typed as 78134.0
     assert "off by one" in ok("01.wrapped", int(np.sum(img >= 155)))[1]
+    # = 0
     assert (
         "already wrapped"
         in ok("01.wrapped", int(np.sum(img + np.uint8(100) > 255)))[1]
-    )  # = 0
+    )
     assert (
         "every channel value"
         in ok("01.wrapped", int(np.sum((img > 155).any(axis=2))))[1]

@@ -108,17 +108,15 @@ def test_threshold(cat):
     )
     assert ok("02.threshold", best, **context)[0] is True
     assert ok("02.threshold", round(best, 4), **context)[0] is True
-    assert (
-        ok("02.threshold", best)[0] is True
-    )  # default context: the notebook's own setting
+    # default context: the notebook's own setting
+    assert ok("02.threshold", best)[0] is True
     assert ok("02.threshold", np.float32(best), **context)[0] is True
     assert "too high" in ok("02.threshold", 0.05, **context)[1]
     assert (
         "every labelled pixel is on the same side"
         in ok("02.threshold", 5.0, **context)[1]
     )
-    # the checker uses the likelihood it is given: on a map where every labelled cat pixel is 1, 0.5
-    # is right
+    # the checker uses the likelihood it is given: on a map where every labelled cat pixel is 1, 0.5 is right
     fake = np.zeros(lik.shape)
     fake[is_cat] = 1.0
     assert ok("02.threshold", 0.5, likelihood=fake)[0] is True

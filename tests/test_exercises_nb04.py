@@ -24,9 +24,8 @@ def test_region_sum_is_a_function_checked_on_another_integral_image():
         "Exercise 04.region_sum: correct!",
     )
     img = np.arange(12, dtype=np.uint8).reshape(3, 4)
-    assert (
-        region_sum(cv2.integral(img), 1, 1, 2, 3) == img[1:3, 1:4].sum()
-    )  # the layout the task describes
+    # the layout the task describes
+    assert region_sum(cv2.integral(img), 1, 1, 2, 3) == img[1:3, 1:4].sum()
 
     def skimage_style(ii, r0, c0, r1, c1):
         return (
@@ -90,13 +89,13 @@ def test_two_rect():
     right, left = face[6:10, 12:21].sum(), face[6:10, 3:12].sum()
     assert ok("04.two_rect", right - left)[0] is True
     assert ok("04.two_rect", np.float32(right - left))[0] is True
-    assert (
-        ok("04.two_rect", round(float(right - left), 4))[0] is True
-    )  # typed as printed
+    # typed as printed
+    assert ok("04.two_rect", round(float(right - left), 4))[0] is True
+    # not the value rounded: no "more decimals"
     assert (
         "decimals"
         not in (ok("04.two_rect", round(float(right - left), 3) + 0.002)[1])
-    )  # not the value rounded: no "more decimals"
+    )
     assert "not their total" in ok("04.two_rect", right + left)[1]
     assert "sign is flipped" in ok("04.two_rect", left - right)[1]
     assert (
@@ -116,13 +115,11 @@ def errors():
 def test_min_neighbors_on_the_labelled_set(errors):
     fewest = min(sum(e) for e in errors.values())
     want = min(k for k, e in errors.items() if sum(e) == fewest)
-    assert (
-        errors[want][0] >= 1
-    )  # the cameraman (in profile) is missed at every k
+    # the cameraman (in profile) is missed at every k
+    assert errors[want][0] >= 1
     assert ok("04.min_neighbors", want, labelled=LABELLED_FACES)[0] is True
-    assert (
-        ok("04.min_neighbors", np.int64(want))[0] is True
-    )  # default context = the notebook's
+    # default context = the notebook's
+    assert ok("04.min_neighbors", np.int64(want))[0] is True
     good, hint = ok("04.min_neighbors", 3)
     assert good is False and f"{errors[3][1]} false box(es)" in hint
     assert "smaller value already" in ok("04.min_neighbors", want + 2)[1]

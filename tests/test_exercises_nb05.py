@@ -57,9 +57,8 @@ def test_hog_length_hints_never_print_the_formula():
 
 def test_recall_by_hand():
     cm = digits_confusion()
-    assert (
-        cm.shape == (10, 10) and np.trace(cm) / cm.sum() > 0.97
-    )  # the anchor: 0.97-0.99
+    # the anchor: 0.97-0.99
+    assert cm.shape == (10, 10) and np.trace(cm) / cm.sum() > 0.97
     recall = recall_per_class(cm)
     assert np.allclose(recall, [cm[k, k] / cm[k].sum() for k in range(10)])
     assert evaluate("05.recall_by_hand", recall)[0] is True
@@ -140,18 +139,3 @@ def test_paired_folds():
         "05.paired_folds", (diffs, "the svm")
     )
     assert "(fold_differences, verdict)" in hint("05.paired_folds", diffs)
-
-
-@pytest.mark.parametrize(
-    "exercise_id",
-    [
-        "05.hog_length",
-        "05.recall_by_hand",
-        "05.shirt_count",
-        "05.paired_folds",
-    ],
-)
-def test_junk_answers_get_a_hint(exercise_id):
-    for junk in ("a string", 42, np.zeros((2, 2)), object()):
-        ok, message = evaluate(exercise_id, junk)
-        assert ok is False and message.startswith(f"Exercise {exercise_id}:")

@@ -32,9 +32,8 @@ def hint(exercise_id, answer):
 
 
 def test_num_patches():
-    assert (
-        evaluate("09.num_patches", (1024, 768))[0] is True
-    )  # 512x512x3 astronaut, 16x16 patches
+    # 512x512x3 astronaut, 16x16 patches
+    assert evaluate("09.num_patches", (1024, 768))[0] is True
     assert evaluate("09.num_patches", [np.int64(1024), 768.0])[0] is True
     assert "swapped" in hint("09.num_patches", (768, 1024))
     assert "along one side" in hint("09.num_patches", (32, 768))

@@ -4,16 +4,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from foldertag.demo import MIN_FILES, make_demo_corpus
 from helpers.exercises import evaluate
 from helpers.files import read_image, scan_folder
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("nb10") / "photos"
-    make_demo_corpus(folder, MIN_FILES, seed=0)
-    return folder
+def corpus(demo_corpus):
+    return demo_corpus[0]  # built once per run (tests/conftest.py); read-only
 
 
 def strict(exercise_id, answer, **context):
@@ -26,9 +23,10 @@ def test_upright(corpus):
         stored = np.asarray(im.convert("RGB"))
     solution = np.rot90(stored, k=1)  # the notebook's solution
     assert strict("10.upright", solution, path=path)[0] is True
+    # a nested list is fine too
     assert (
         strict("10.upright", read_image(path).tolist(), path=path)[0] is True
-    )  # a nested list is fine too
+    )
     ok, hint = strict("10.upright", np.rot90(stored, k=-1), path=path)
     assert ok is False and "wrong way" in hint
     assert (
@@ -48,9 +46,8 @@ def test_unique_images(corpus):
     table = scan_folder(corpus)
     ok = table["status"] == "ok"
     want = table.loc[ok, "sha256"].nunique()
-    assert (
-        want < ok.sum() < len(table)
-    )  # the corpus has duplicates and unreadable files
+    # the corpus has duplicates and unreadable files
+    assert want < ok.sum() < len(table)
     assert strict("10.unique_images", want, folder=corpus)[0] is True
     assert strict("10.unique_images", np.int64(want), folder=corpus)[0] is True
     assert strict("10.unique_images", float(want), folder=corpus)[0] is True

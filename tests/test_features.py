@@ -203,9 +203,8 @@ def test_image_features_step_in_a_pipeline(fashion, tmp_path):
     )
     assert (model.predict(fashion[200:]) == y[200:]).mean() > 0.6
     assert clone(model)[0].get_params()["kinds"] == ("hog", "glcm")
-    joblib.dump(
-        model, tmp_path / "model.joblib"
-    )  # a file this test wrote itself
+    # a file this test wrote itself
+    joblib.dump(model, tmp_path / "model.joblib")
     again = joblib.load(tmp_path / "model.joblib")
     assert (again.predict(fashion[200:]) == model.predict(fashion[200:])).all()
     with pytest.raises(ValueError, match=r"fitted on \(28, 28\).*resize"):

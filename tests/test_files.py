@@ -8,7 +8,6 @@ import struct
 import subprocess
 import sys
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,16 +22,14 @@ from helpers.files import (
     read_image,
     scan_folder,
 )
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-N_FILES = 40
+N_FILES = MIN_FILES  # the session's demo corpus (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus") / "photos"
-    manifest = make_demo_corpus(folder, N_FILES, seed=0)
-    return folder, manifest
+def corpus(demo_corpus):
+    return demo_corpus
 
 
 def files_on_disk(folder):
@@ -87,7 +84,10 @@ def test_demo_corpus_is_messy_deterministic_and_complete(corpus, tmp_path):
     ]
     with pytest.raises(FileExistsError, match="not empty"):
         make_demo_corpus(folder, N_FILES)
-    with pytest.raises(ValueError, match=f"at least {MIN_FILES}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"n=5; it must be an integer >= {MIN_FILES} \(the demo corpus needs one file of each kind of mess",
+    ):
         make_demo_corpus(tmp_path / "small", 5)
 
 
@@ -128,11 +128,12 @@ def test_read_image_every_file_of_the_corpus(corpus):
 
 def test_exif_orientation_is_applied(corpus):
     folder, _ = corpus
+    # orientation 6, 3, 8
     for name, k in [
         ("IMG_0001.JPG", -1),
         ("IMG_0002.JPG", 2),
         ("IMG_0003.JPG", 1),
-    ]:  # orientation 6, 3, 8
+    ]:
         path = folder / "phone" / name
         stored = np.asarray(Image.open(path).convert("RGB"))
         upright = read_image(path)
@@ -153,12 +154,10 @@ def test_modes_and_bit_depths(corpus):
     page = load_photo("page", verbose=False)
     sixteen = folder / "scans/form_16bit.tif"
     assert Image.open(sixteen).mode == "I;16"
-    np.testing.assert_array_equal(
-        read_image(sixteen, mode="L"), page
-    )  # /257, not clipped
-    assert (
-        np.asarray(Image.open(sixteen).convert("L")) == 255
-    ).mean() > 0.9  # what naive Pillow code gets
+    # /257, not clipped
+    np.testing.assert_array_equal(read_image(sixteen, mode="L"), page)
+    # what naive Pillow code gets
+    assert (np.asarray(Image.open(sixteen).convert("L")) == 255).mean() > 0.9
     coins = load_photo("coins", verbose=False)
     assert (
         np.abs(
@@ -200,9 +199,8 @@ def test_size_decodes_jpegs_at_reduced_scale(corpus):
             small.shape[1::-1], Image.Resampling.BILINEAR
         )
     )
-    assert (
-        np.abs(small.astype(int) - reference).mean() < 3
-    )  # draft mode changes pixels a little, not the picture
+    # draft mode changes pixels a little, not the picture
+    assert np.abs(small.astype(int) - reference).mean() < 3
     up = read_image(folder / "shop/item_000.png", size=100)
     assert up.shape == (100, 100, 3)
 

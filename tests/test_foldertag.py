@@ -25,10 +25,9 @@ import pytest
 import foldertag
 from foldertag import Interrupted, SettingsChanged, tag_folder
 from foldertag.cli import main
-from foldertag.demo import MIN_FILES, make_demo_corpus
+from foldertag.demo import MIN_FILES
 from helpers.files import read_image
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
 
 
 def make_tiny_onnx(path: Path, seed: int = 0) -> Path:
@@ -71,10 +70,8 @@ def make_tiny_onnx(path: Path, seed: int = 0) -> Path:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus") / "photos"
-    make_demo_corpus(folder, MIN_FILES, seed=0)
-    return folder
+def corpus(demo_corpus):
+    return demo_corpus[0]  # built once per run (tests/conftest.py); read-only
 
 
 @pytest.fixture(scope="module")
@@ -271,9 +268,8 @@ def test_rerun_with_other_settings_refuses_and_names_what_changed(
         f"tag_{i}" for i in range(1, 6)
     ]
     assert again.attrs["run"]["from_earlier_runs"] == 0
-    same = tag(
-        corpus, out, tiny, top_k=5
-    )  # same key: resumes, nothing left to do
+    # same key: resumes, nothing left to do
+    same = tag(corpus, out, tiny, top_k=5)
     assert same.attrs["run"]["decoded_files_this_run"] == 0
     assert_same_table(same, again)
 
@@ -440,9 +436,8 @@ def test_status_codes_pages_duplicates_and_rates(
         and (pdf["pages"] == 2).all()
         and (pdf["status"] == "ok").all()
     )
-    assert (
-        by.loc[("scans/minutes_3pages.tif", 1), "pages"] == 3
-    )  # one row by default, the count in 'pages'
+    # one row by default, the count in 'pages'
+    assert by.loc[("scans/minutes_3pages.tif", 1), "pages"] == 3
     assert by.loc[("phone/IMG_0001.JPG", 1), "orientation"] == 6
     assert by.loc[("phone/IMG_0004.HEIC", 1), "format"] == "HEIF"
     rally = by.loc[("campaign/2024/rally.jpg", 1)]
@@ -457,16 +452,14 @@ def test_status_codes_pages_duplicates_and_rates(
     assert 0 < rally["near_distance"] <= 20
     run = table.attrs["run"]
     ok_files = table.loc[table["status"] == "ok", "sha256"].nunique()
-    assert (
-        run["decoded_files_this_run"] == ok_files
-    )  # files decoded, not rows (the PDF counts once)
+    # files decoded, not rows (the PDF counts once)
+    assert run["decoded_files_this_run"] == ok_files
     every = tag(corpus, tmp_path / "all", tiny, pages="all")
     tif = every[every["path"] == "scans/minutes_3pages.tif"]
     gif = every[every["path"] == "posters/sticker.gif"]
     assert list(tif["page"]) == [1, 2, 3] and list(gif["page"]) == [1, 2]
-    assert (
-        tif["p_1"].nunique() == 3
-    )  # three different pages, three different results
+    # three different pages, three different results
+    assert tif["p_1"].nunique() == 3
 
 
 def test_low_confidence_gets_an_honest_coarse_value(tiny_table):
@@ -514,9 +507,8 @@ def test_errors_are_one_line_with_the_fix(
 
     real_write = Path.write_bytes
 
-    def refuse(
-        self, data
-    ):  # a folder this user may not write to (root ignores chmod, so simulated)
+    # a folder this user may not write to (root ignores chmod, so simulated)
+    def refuse(self, data):
         if self.name.startswith(".write-test"):
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real_write(self, data)
@@ -573,9 +565,8 @@ def test_ctrl_c_keeps_what_is_done_and_says_how_to_resume(
     done = int(err.split("stopped after ")[1].split()[0])
     assert 1 <= done < MIN_FILES and "run the same command to resume" in err
     monkeypatch.undo()
-    with pytest.raises(
-        Interrupted
-    ):  # the Python API raises Interrupted, the CLI turns it into the line above
+    # the Python API raises Interrupted, the CLI turns it into the line above
+    with pytest.raises(Interrupted):
         monkeypatch.setattr(
             tagger,
             "_prepare",
@@ -680,9 +671,8 @@ def test_onnx_export_is_checked_and_cached_under_a_key_of_the_weights(
         engines.OnnxEngine(str(path))(x), want, atol=1e-5
     )
     mtime = path.stat().st_mtime_ns
-    monkeypatch.setattr(
-        engines, "_export_onnx", None
-    )  # a second call must not export again
+    # a second call must not export again
+    monkeypatch.setattr(engines, "_export_onnx", None)
     assert (
         engines.onnx_tagger_path(model, verbose=False) == path
         and path.stat().st_mtime_ns == mtime
@@ -693,9 +683,8 @@ def test_onnx_export_is_checked_and_cached_under_a_key_of_the_weights(
         )
     stale = model[0].weight.detach().clone()
 
-    def wrong_export(
-        m, target, size=224
-    ):  # an export that does not match the model is refused
+    # an export that does not match the model is refused
+    def wrong_export(m, target, size=224):
         with torch.no_grad():
             m[0].weight += 1
         fake_export(m, target, size)
@@ -725,10 +714,11 @@ def test_int8_quantization_is_static_qdq_per_channel(
     ops = [n.op_type for n in graph.node]
     assert ops.count("QuantizeLinear") >= 2 and "DequantizeLinear" in ops
     scales = {i.name: onnx.numpy_helper.to_array(i) for i in graph.initializer}
+    # per channel
     assert any(
         k.startswith("cw") and k.endswith("_scale") and v.size == 4
         for k, v in scales.items()
-    )  # per channel
+    )
     x = engines.calibration_batch(8, seed=1)
     a, b = engines.OnnxEngine(str(fp32))(x), engines.OnnxEngine(str(target))(x)
     assert (

@@ -17,11 +17,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 NOTEBOOKS = sorted(
     p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
 )
@@ -58,6 +58,8 @@ def wait_for_server(proc, url, log, timeout=90):
     )
 
 
+# an integration test: starts JupyterLab and talks to it over HTTP (4-8 s); `make test` runs it
+@pytest.mark.notebooks
 @pytest.mark.skipif(
     shutil.which("make") is None, reason="make is not installed"
 )
@@ -188,10 +190,11 @@ def fake_lab(tmp_path, uid="1000", *args):
 def test_make_lab_adds_allow_root_only_for_root(tmp_path, uid, allow_root):
     out = fake_lab(tmp_path, uid, "EDITION=instructor")
     assert out.returncode == 0, out.stderr
+    # a fresh random token
     (token,) = re.findall(
         r"lab: open http://localhost:8899/lab\?token=([0-9a-f]{32}) ",
         out.stdout,
-    )  # a fresh random token
+    )
     (jupyter,) = [
         line for line in out.stdout.splitlines() if line.startswith("jupyter ")
     ]
@@ -238,9 +241,8 @@ def test_working_copy_is_made_once_and_never_overwritten(tmp_path):
     assert (work / "README.md").is_file()
 
     (work / "01_b.ipynb").write_text("my answers")  # the student works
-    (student / "01_b.ipynb").write_text(
-        "course 01_b.ipynb v2"
-    )  # the course changes
+    # the course changes
+    (student / "01_b.ipynb").write_text("course 01_b.ipynb v2")
     (student / "02_c.ipynb").write_text("course 02_c.ipynb v1")  # and grows
     (work / "00_a.ipynb").unlink()  # the student deleted one
     assert workcopy.sync(student, work) == ["00_a.ipynb", "02_c.ipynb"]
@@ -251,9 +253,8 @@ def test_working_copy_is_made_once_and_never_overwritten(tmp_path):
     assert name == "01_b.ipynb" and backup.startswith("01_b.backup-")
     assert (work / "01_b.ipynb").read_text() == "course 01_b.ipynb v2"
     assert (work / backup).read_text() == "my answers"
-    _, second = workcopy.refresh(
-        "01", student, work
-    )  # twice in a second: no backup lost
+    # twice in a second: no backup lost
+    _, second = workcopy.refresh("01", student, work)
     assert second != backup and (work / backup).read_text() == "my answers"
     assert len(list(work.glob("01_b.backup-*.ipynb"))) == 2
     with pytest.raises(

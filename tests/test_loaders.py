@@ -56,9 +56,8 @@ def no_network(monkeypatch):
 
 def test_fashion_prefers_cache(tmp_cache, monkeypatch, no_network, capsys):
     written = fake_fashion(tmp_cache / "FashionMNIST" / "raw", seed=1)
-    fake_fashion(
-        tmp_cache.parent / "debian", compress=True, seed=2
-    )  # a different offline copy
+    # a different offline copy
+    fake_fashion(tmp_cache.parent / "debian", compress=True, seed=2)
     monkeypatch.setattr(
         data, "DEBIAN_FASHION_MNIST", tmp_cache.parent / "debian"
     )
@@ -85,9 +84,8 @@ def test_fashion_offline_fills_the_cache(
     assert (
         tmp_cache / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte"
     ).is_file()
-    ds2 = (
-        helpers.load_fashion_mnist()
-    )  # second call: from the cache it just filled
+    # second call: from the cache it just filled
+    ds2 = helpers.load_fashion_mnist()
     assert "loaded from cache source" in capsys.readouterr().out
     np.testing.assert_array_equal(ds2.X_test, ds.X_test)
     assert no_network == []
@@ -147,9 +145,8 @@ def test_real_fashion_mnist_offline(tmp_cache):
         28,
         28,
     )
-    assert (
-        np.bincount(ds.y_train).tolist() == [6000] * 10
-    )  # Fashion-MNIST is balanced
+    # Fashion-MNIST is balanced
+    assert np.bincount(ds.y_train).tolist() == [6000] * 10
     assert ds.classes[9] == "Ankle boot"
 
 

@@ -224,12 +224,10 @@ def test_setup_check_agrees_under_another_python(python_version, torch_build):
     fresh = _run_cell(
         imports, "".join(cell["source"]), python_version, torch_build
     )
-    assert (
-        f"Python {python_version} " in fresh and fresh != stored
-    )  # the raw outputs differ ...
-    assert sanitize(fresh) == sanitize(
-        stored
-    )  # ... nbval's view of them does not
+    # the raw outputs differ ...
+    assert f"Python {python_version} " in fresh and fresh != stored
+    # ... nbval's view of them does not
+    assert sanitize(fresh) == sanitize(stored)
     assert "✓" in sanitize(stored) and "✗" not in sanitize(stored)
 
 

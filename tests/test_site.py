@@ -11,6 +11,10 @@ import pytest
 from tools import editions
 from tools.notebook_tools import ROOT, course_notebooks
 
+# Integration tests: a full Sphinx build of the site (about 15 s) read in a headless browser (about
+# 40 s more). They run with the notebooks in `make test` (and nightly CI), not in the fast lane.
+pytestmark = pytest.mark.notebooks
+
 BOOKS = course_notebooks()
 
 
@@ -67,9 +71,8 @@ def test_notebook_page_links_the_student_edition(site, path):
     )
     assert editions.binder_url(student) in page
     assert editions.colab_url(student) in page
-    assert (
-        editions.github_url(f"notebooks/{path.name}") in page
-    )  # the instructor edition, separately
+    # the instructor edition, separately
+    assert editions.github_url(f"notebooks/{path.name}") in page
     downloads = re.findall(
         r'href="(_downloads/\w+/' + re.escape(path.name) + ')"', page
     )

@@ -84,9 +84,8 @@ def test_preprocess_accepts_gray_float_lists_and_batches():
     batch = np.stack(
         [np.full((28, 28), v, np.uint8) for v in (0, 255, 51, 204, 102)]
     )
-    xb = preprocess(
-        batch, NORM, size=32
-    )  # a gray batch (N, H, W): 5 images, not one
+    # a gray batch (N, H, W): 5 images, not one
+    xb = preprocess(batch, NORM, size=32)
     levels = np.array([0, 255, 51, 204, 102]) / 255
     np.testing.assert_allclose(
         channel_means(xb), (levels[:, None] - mean) / std, atol=1e-5
@@ -99,10 +98,8 @@ def test_preprocess_accepts_gray_float_lists_and_batches():
         np.tile((np.array([1, 0, 0]) - mean) / std, (4, 1)),
         atol=1e-5,
     )
-    mixed = [
-        np.zeros((40, 60, 3), np.uint8),
-        np.ones((100, 90), np.float32),
-    ]  # sizes and dtypes may differ
+    # sizes and dtypes may differ
+    mixed = [np.zeros((40, 60, 3), np.uint8), np.ones((100, 90), np.float32)]
     xm = preprocess(mixed, NORM, size=32)
     np.testing.assert_allclose(
         channel_means(xm), [(0 - mean) / std, (1 - mean) / std], atol=1e-5
@@ -116,9 +113,8 @@ def test_preprocess_accepts_gray_float_lists_and_batches():
 def test_crop_and_normalise_is_preprocess_on_a_resized_image():
     """The folder tagger's NumPy path (read_image(size=256) + crop_and_normalise) equals preprocess."""
     rng = np.random.default_rng(0)
-    img = rng.integers(
-        0, 256, (256, 341, 3), dtype=np.uint8
-    )  # shorter side 256 = 224 / 0.875
+    # shorter side 256 = 224 / 0.875
+    img = rng.integers(0, 256, (256, 341, 3), dtype=np.uint8)
     want = preprocess(img, NORM)[0].numpy()
     got = crop_and_normalise(img, MEAN, STD)
     assert got.shape == (3, 224, 224) and got.dtype == np.float32
@@ -130,14 +126,12 @@ def test_crop_and_normalise_is_preprocess_on_a_resized_image():
 def test_preprocess_centre_crop_keeps_the_middle():
     img = np.zeros((100, 300, 3), dtype=np.uint8)
     img[:, 100:200] = 255  # a white middle third
-    x = preprocess(
-        img, NORM, size=32, crop_pct=1.0
-    )  # shorter side -> 32, width -> 96, crop the middle 32
+    # shorter side -> 32, width -> 96, crop the middle 32
+    x = preprocess(img, NORM, size=32, crop_pct=1.0)
     white = torch.tensor(
         [(1 - m) / s for m, s in zip(IMAGENET_MEAN, IMAGENET_STD, strict=True)]
     ).view(3, 1, 1)
-    # all white except the outermost columns, which the antialiasing filter blends with the black
-    # sides
+    # all white except the outermost columns, which the antialiasing filter blends with the black sides
     assert torch.allclose(x[0][:, :, 1:-1], white.expand(3, 32, 30), atol=1e-4)
     assert (x[0][:, :, [0, -1]] > 0).all()
 
@@ -160,7 +154,8 @@ def test_preprocess_rejects_bad_images(bad, error, match):
 def test_preprocess_rejects_bad_settings():
     img = np.zeros((20, 20, 3), np.uint8)
     with pytest.raises(
-        ValueError, match="size=8 must be an int of at least 16"
+        ValueError,
+        match=r"size=8; it must be an integer >= 16 \(224 is what the model",
     ):
         preprocess(img, NORM, size=8)
     with pytest.raises(ValueError, match="crop_pct=0.2"):
@@ -176,21 +171,14 @@ def test_top_k_and_threshold_on_a_toy_distribution():
         [[0.1, 0.6, 0.05, 0.25], [0.25, 0.25, 0.25, 0.25]], dtype=np.float32
     )
     assert [t for t, _ in top_k_tags(proba, names, k=2)[0]] == ["b", "d"]
-    assert top_k_tags(proba[0], names, k=1) == [
-        [("b", pytest.approx(0.6))]
-    ]  # one row works too
+    # one row works too
+    assert top_k_tags(proba[0], names, k=1) == [[("b", pytest.approx(0.6))]]
     over = tags_over_threshold(proba, names, threshold=0.2)
     assert [t for t, _ in over[0]] == ["b", "d"]
-    assert [t for t, _ in over[1]] == [
-        "a",
-        "b",
-        "c",
-        "d",
-    ]  # ties keep class order
-    assert tags_over_threshold(proba, names, threshold=0.7) == [
-        [],
-        [],
-    ]  # nothing passes: no tags
+    # ties keep class order
+    assert [t for t, _ in over[1]] == ["a", "b", "c", "d"]
+    # nothing passes: no tags
+    assert tags_over_threshold(proba, names, threshold=0.7) == [[], []]
     assert (
         len(tags_over_threshold(proba, names, threshold=0.2, max_tags=1)[1])
         == 1
@@ -203,7 +191,10 @@ def test_tag_functions_reject_bad_input():
         ValueError, match="3 class names for 2 probability columns"
     ):
         top_k_tags(np.array([[0.5, 0.5]]), names + ["c"])
-    with pytest.raises(ValueError, match="k=3 must be an int between 1 and 2"):
+    with pytest.raises(
+        ValueError,
+        match=r"k=3; it must be an integer between 1 and 2 \(the number of tags",
+    ):
         top_k_tags(np.array([[0.5, 0.5]]), names, k=3)
     with pytest.raises(ValueError, match="threshold=0 must be a probability"):
         tags_over_threshold(np.array([[0.5, 0.5]]), names, threshold=0)
@@ -258,7 +249,8 @@ def test_batch_size_does_not_change_the_answer(model):
     b = predict_proba(model, images, batch_size=4, size=64)
     np.testing.assert_allclose(a, b, atol=1e-5)
     with pytest.raises(
-        ValueError, match="batch_size=0 must be a positive int"
+        ValueError,
+        match=r"batch_size=0; it must be an integer >= 1 \(e\.g\. 32\)",
     ):
         predict_proba(model, images, batch_size=0)
     with pytest.raises(TypeError, match="model must be a torch module"):
@@ -305,9 +297,8 @@ def test_shipped_table_is_complete_and_sane(table):
     assert {k: by_name[k] for k in expected} == expected
     counts = table["coarse"].value_counts()
     assert counts["animal"] == 398 and counts["person"] == 3
-    assert (
-        table["coarse"] == "other"
-    ).sum() < 100  # the roll-up covers most classes
+    # the roll-up covers most classes
+    assert (table["coarse"] == "other").sum() < 100
 
 
 def test_table_rebuilds_from_wordnet_identically():
@@ -318,8 +309,23 @@ def test_table_rebuilds_from_wordnet_identically():
     from tools.build_coarse_tags import OUT, build_rows, to_csv
 
     assert to_csv(build_rows(WORDNET)) == OUT.read_text(encoding="utf-8"), (
-        "data/imagenet_coarse_tags.csv differs from a fresh build: run python tools/build_coarse_tags.py"
+        "data/imagenet_coarse_tags.csv differs from a fresh build: run python -m tools.build_coarse_tags"
     )
+
+
+def test_a_missing_table_names_the_command_that_rebuilds_it(
+    tmp_path, monkeypatch
+):
+    import helpers.data
+    import tools.build_coarse_tags
+
+    monkeypatch.setattr(
+        helpers.data, "COARSE_TAGS_FILE", tmp_path / "imagenet_coarse_tags.csv"
+    )
+    command = "python -m tools.build_coarse_tags"
+    with pytest.raises(FileNotFoundError, match=command):
+        load_coarse_tags(verbose=False)
+    assert command in tools.build_coarse_tags.__doc__
 
 
 def test_builder_parses_wordnet_lines(tmp_path):
@@ -333,11 +339,12 @@ def test_builder_parses_wordnet_lines(tmp_path):
         encoding="latin-1",
     )
     hyper, lemmas = read_wordnet_nouns(tmp_path / "data.noun")
+    # '~' is not a hypernym
     assert hyper == {
         "00000001": [],
         "00000002": ["00000001"],
         "00000003": ["00000002"],
-    }  # '~' is not a hypernym
+    }
     assert lemmas["00000002"] == ["animal", "beast"]
     assert hypernym_paths("00000003", hyper)["00000001"] == [
         "00000003",

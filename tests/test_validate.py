@@ -94,3 +94,20 @@ def test_check_positive_int_accepts_counts_and_names_the_fix():
             match=rf"^batch_size={bad!r}; it must be an integer >= 1 \(e\.g\. 64\)$",
         ):
             check_positive_int(bad, "batch_size", "e.g. 64")
+
+
+def test_check_int_applies_its_bounds_and_states_them():
+    from helpers.validate import check_int
+
+    assert check_int(0, "seed", "e.g. 0", low=0) == 0
+    assert check_int(np.int32(2), "k", "e.g. 2", high=2) == 2
+    with pytest.raises(
+        ValueError, match=r"^seed=-1; it must be an integer >= 0 \(e\.g\. 0\)$"
+    ):
+        check_int(-1, "seed", "e.g. 0", low=0)
+    for bad in (0, 3, 1.0, True):
+        with pytest.raises(
+            ValueError,
+            match=rf"^k={bad!r}; it must be an integer between 1 and 2 \(e\.g\. 2\)$",
+        ):
+            check_int(bad, "k", "e.g. 2", high=2)

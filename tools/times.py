@@ -261,9 +261,8 @@ def apply(nb) -> tuple[object, int]:
             "(see CONTRIBUTING.md, new-notebook checklist)"
         )
     lines = header.source.splitlines()
-    for i in reversed(
-        range(len(lines))
-    ):  # drop the old by-section line and the blank line before it
+    # drop the old by-section line and the blank line before it
+    for i in reversed(range(len(lines))):
         if lines[i].startswith(BY_SECTION):
             blank_before = i > 0 and not lines[i - 1].strip()
             del lines[i - blank_before : i + 1]

@@ -78,9 +78,8 @@ def evaluate(
         )
     try:
         hint = checker(answer, **context)
-    except (
-        AnswerError
-    ) as exc:  # the wrong kind of answer: the message is the hint
+    # the wrong kind of answer: the message is the hint
+    except AnswerError as exc:
         hint = str(exc)
     # a checker bug, or an answer nobody foresaw: never a traceback for students
     except Exception as exc:

@@ -30,8 +30,7 @@ def _photo(photo="chelsea"):
     return img
 
 
-# §1: is the image a measure of something else (latent), or is what the image shows the thing
-# studied (object)?
+# §1: is the image a measure of something else (latent), or is what the image shows the thing studied (object)?
 RESEARCH_QUESTIONS = {
     "A": "latent",  # poverty from satellite images of roofs and roads
     "B": "object",  # how newspapers picture women politicians

@@ -9,8 +9,7 @@ from .answers import AnswerError, as_int, as_number, check_choice, check_number
 
 # Exercise 3's hand-labelled set: photo name -> human face boxes (x, y, width, height) drawn by
 # hand.
-# The cameraman is in profile: a frontal-face cascade should miss him, and a good minNeighbors
-# cannot help.
+# The cameraman is in profile: a frontal-face cascade should miss him, and a good minNeighbors cannot help.
 LABELLED_FACES = {
     "astronaut": [(175, 62, 100, 100)],
     "camera": [(190, 80, 80, 95)],
@@ -105,9 +104,8 @@ def _region_sum(answer):
         )
     img = _test_image()
     ii = np.zeros((img.shape[0] + 1, img.shape[1] + 1))
-    ii[1:, 1:] = img.cumsum(axis=0).cumsum(
-        axis=1
-    )  # cv2.integral's layout: ii[r, c] = img[:r, :c].sum()
+    # cv2.integral's layout: ii[r, c] = img[:r, :c].sum()
+    ii[1:, 1:] = img.cumsum(axis=0).cumsum(axis=1)
     boxes = [
         (3, 4, 10, 15),
         (0, 0, 16, 22),
@@ -125,9 +123,8 @@ def _region_sum(answer):
             )
         except AnswerError as exc:
             return f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) did not return a number: {exc}"
-        except (
-            Exception
-        ) as exc:  # the student's own code failed: say where, not a traceback
+        # the student's own code failed: say where, not a traceback
+        except Exception as exc:
             return f"region_sum(ii, {r0}, {c0}, {r1}, {c1}) raised {type(exc).__name__}: {exc}"
         if np.isclose(got, want):
             if table.bulk:

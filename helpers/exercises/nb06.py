@@ -6,9 +6,8 @@ import numpy as np
 from . import exercise
 from .answers import as_array, as_int, check_choice
 
-EDGE_KERNEL = np.array(
-    [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float
-)  # Sobel x, as in the notebook
+# Sobel x, as in the notebook
+EDGE_KERNEL = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
 
 # Exercise 2's map: a 4x4 feature map before ReLU and 2x2 max pooling (one block all negative)
 POOL_MAP = np.array(
@@ -61,9 +60,8 @@ def _toy_horizontal(answer):
         )
     arr = as_array(answer, what="the first row of the feature map")
     full = _valid(np.pad(toy_image(), 1), EDGE_KERNEL.T)
-    if (
-        arr.shape == full.shape
-    ):  # the whole 6x6 map: fine when its first row is right
+    # the whole 6x6 map: fine when its first row is right
+    if arr.shape == full.shape:
         if np.allclose(arr, full):
             return None
         arr = arr[0]

@@ -175,10 +175,8 @@ def _early_stop(answer):
     ]
     cases = [
         ([1.0, 0.8, 0.7, 0.75, 0.9, 1.0, 1.1], 2),
-        (
-            [1.0, 0.8, 0.7, 0.75, 0.69, 0.8, 0.9, 1.0],
-            3,
-        ),  # improves again after one bad epoch
+        # improves again after one bad epoch
+        ([1.0, 0.8, 0.7, 0.75, 0.69, 0.8, 0.9, 1.0], 3),
         ([1.0, 0.9, 0.8, 0.7], 2),  # never stops: the last epoch
         ([1.0, 1.0, 1.0], 2),  # equal is not an improvement
         (u_shape, 2),

@@ -15,16 +15,12 @@ EXERCISE_K = [[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0], [0.0, 1.0, 0.0, 1.0]]
 EXERCISE_V = [[1.0, 0.0], [0.0, 1.0], [3.0, 3.0]]
 
 # Exercise 3: changes that leave the output of attention unchanged for every token.
-UNCHANGED = {
-    "a",
-    "d",
-}  # same vector added to every key; key-value pairs reordered together
+# same vector added to every key; key-value pairs reordered together
+UNCHANGED = {"a", "d"}
 CHANGES_OPTIONS = "abcde"
 # Exercise 4: evidence a reviewer can accept that a ViT measures police presence.
-EVIDENCE_DEFENSIBLE = {
-    "b",
-    "c",
-}  # coders on a random held-out sample; occlusion test
+# coders on a random held-out sample; occlusion test
+EVIDENCE_DEFENSIBLE = {"b", "c"}
 EVIDENCE_OPTIONS = "abcd"
 
 
@@ -118,9 +114,8 @@ def _masked_attention(answer):
         )
     want = masked_weights(Q, K)
     err = np.abs(arr - want).max()
-    if (
-        err <= 5e-4 + 1e-9
-    ):  # the full values, float32, or rounded to 3 decimals as printed
+    # the full values, float32, or rounded to 3 decimals as printed
+    if err <= 5e-4 + 1e-9:
         return None
     if err <= 5e-3 + 1e-9 and np.allclose(arr, want.round(2), atol=1e-9):
         return "right, but rounded to 2 decimals: give 3 or more decimals, or the full values"
