@@ -6,7 +6,7 @@ bottom in lecture mode (as a student would), and after each one measures the mem
 hold together: the proportional set size (PSS) of each kernel and its child processes (e.g. Dask
 workers), so pages two kernels share are counted once, as the container's memory limit counts them.
 
-Usage (from the course root): python -m binder.kernel_memory [NN NN NN ...] [--out binder/kernel_memory.md]
+Usage (from the course root): python -m binder.kernel_memory [NN NN NN ...] [--out bench/results/kernel_memory.md]
 Each group of three notebooks is one scenario (default: 06 07 08, then 09 10 11). The Jupyter server
 itself is not counted (its own memory comes on top on Binder).
 """
@@ -77,7 +77,9 @@ def main(argv=None):
         "notebooks", nargs="*", default=["06", "07", "08", "09", "10", "11"]
     )
     ap.add_argument(
-        "--out", type=Path, default=ROOT / "binder" / "kernel_memory.md"
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "results" / "kernel_memory.md",
     )
     args = ap.parse_args(argv)
     groups = [

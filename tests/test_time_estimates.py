@@ -147,3 +147,24 @@ def test_the_rule_stays_close_to_what_readers_take():
         f"estimates far from the readers' (minutes, readers' range): {far}; "
         "refit with `python -m tools.times --fit` and update RULE"
     )
+
+
+def test_binder_note_states_the_measured_memory(tmp_path):
+    """Every notebook after 00 tells Binder users to shut the previous kernel down, with the memory that
+    binder.kernel_memory measured for one, two and three open kernels (the freshness test above keeps the
+    headers equal to what apply() writes from the table)."""
+    note = times.binder_note()
+    for path in BOOKS[1:]:
+        header = nbformat.read(path, as_version=4).cells[0].source
+        assert note in header.splitlines(), (
+            f"{path.name}: no Binder line; {FIX}"
+        )
+    table = times.KERNEL_MEMORY.read_text(encoding="utf-8")
+    held = [int(m) for _, m in times.MEMORY_ROW.findall(table)]
+    assert f"{max(held)} MiB" in note and "2048 MiB" in note
+    partial = tmp_path / "memory.md"
+    partial.write_text("| 06 | 1 | 734 | 1314 |\n", encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"1, 2 and 3 open kernels.*binder.kernel_memory"
+    ):
+        times.binder_note(partial)

@@ -23,10 +23,11 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 
 import nbformat
 
-from tools.project import README, course_notebooks, find_notebooks
+from tools.project import README, ROOT, course_notebooks, find_notebooks
 
 # Calibrated with --fit against READER_MINUTES (the reviews of 5 Dec 2026) on the notebooks of that day:
 # among the rules on GRID with the smallest largest error, the one with a plausible reading speed for
@@ -249,6 +250,34 @@ def split_at_headings(nb) -> None:
     nb.cells = cells
 
 
+KERNEL_MEMORY = ROOT / "bench" / "results" / "kernel_memory.md"
+BINDER_LINE = "*On Binder:*"
+MEMORY_ROW = re.compile(r"^\| [\d →]+ \| (\d) \| (\d+) \| -?\d+ \|$", re.M)
+
+
+def binder_note(table: Path = KERNEL_MEMORY) -> str:
+    """The header's Binder line, with the memory measured by binder.kernel_memory (one, two, three kernels)."""
+    held: dict[int, list[int]] = {}
+    for kernels, mib in MEMORY_ROW.findall(table.read_text(encoding="utf-8")):
+        held.setdefault(int(kernels), []).append(int(mib))
+    if sorted(held) != [1, 2, 3]:
+        raise ValueError(
+            f"{table}: expected rows for 1, 2 and 3 open kernels, found {sorted(held)}; "
+            "rerun python -m binder.kernel_memory 06 07 08 09 10 11"
+        )
+
+    def span(k: int) -> str:
+        lo, hi = min(held[k]), max(held[k])
+        return f"{hi} MiB" if lo == hi else f"{lo} to {hi} MiB"
+
+    return (
+        f"{BINDER_LINE} shut down the previous notebook's kernel first (Kernel → Shut Down Kernel): "
+        "Binder's 2048 MiB count every open kernel. Measured (bench/results/kernel_memory.md, notebooks "
+        f"06 to 11 run in order, earlier kernels left open): one kernel held {span(1)}, two "
+        f"{span(2)}, three {span(3)}, more than Binder allows."
+    )
+
+
 def apply(nb) -> tuple[object, int]:
     """Rewrite the header's time, its by-section line and the session-break marker. -> (nb, minutes)."""
     nb.cells = [c for c in nb.cells if not _generated(c)]
@@ -269,6 +298,10 @@ def apply(nb) -> tuple[object, int]:
     at = next(i for i, line in enumerate(lines) if TIME_LINE.search(line))
     lines[at] = TIME_LINE.sub(f"**Time:** about {minutes} minutes", lines[at])
     lines[at + 1 : at + 1] = ["", by_section_line(nb)]
+    lines = [
+        binder_note() if line.startswith(BINDER_LINE) else line
+        for line in lines
+    ]
     header.source = "\n".join(lines)
     where = break_index(nb)
     if where:
