@@ -196,8 +196,24 @@ def test_words_from_lists_strings_and_string_arrays():
 
 def test_judge_choices_accept_every_defensible_selection():
     hints = {"A": "A is not it: think of X", "D": "D is not it: think of Y"}
-    for form in ("B", "c", ["B", "C"], "B, C", "b and c", np.array(["C"])):
+    forms = (
+        ["B", "C"],
+        "B, C",
+        "b and c",
+        "bc",
+        "(c) (b)",
+        np.array(["C", "B"]),
+    )
+    for form in forms:
         assert check_choice(form, {"B", "C"}, hints) is None
+    # one defensible letter is not every one: a nudge that names no letter
+    for part in ("B", "c", np.array(["C"])):
+        nudge = check_choice(part, {"B", "C"}, hints)
+        assert "not everything defensible" in nudge and "B" not in nudge
+    assert (
+        check_choice("B", {"B", "C"}, hints, missing="one more") == "one more"
+    )
+    assert check_choice("bd", {"B", "C"}, hints) == hints["D"]
     assert check_choice("A", {"B", "C"}, hints) == hints["A"]
     assert check_choice(["B", "D"], {"B", "C"}, hints) == hints["D"]
     with pytest.raises(AnswerError, match="one or more of A, B, C, D; not E"):

@@ -282,8 +282,13 @@ def apply(nb) -> tuple[object, int]:
     """Rewrite the header's time, its by-section line and the session-break marker. -> (nb, minutes)."""
     nb.cells = [c for c in nb.cells if not _generated(c)]
     split_at_headings(nb)
-    minutes = estimate_minutes(nb)
     header = nb.cells[0]
+    # the Binder line first: its words count in the estimate below
+    header.source = "\n".join(
+        binder_note() if line.startswith(BINDER_LINE) else line
+        for line in header.source.splitlines()
+    )
+    minutes = estimate_minutes(nb)
     if not TIME_LINE.search(header.source):
         raise ValueError(
             "the first cell has no '**Time:** about N minutes' line; add one under the title "
@@ -298,10 +303,6 @@ def apply(nb) -> tuple[object, int]:
     at = next(i for i, line in enumerate(lines) if TIME_LINE.search(line))
     lines[at] = TIME_LINE.sub(f"**Time:** about {minutes} minutes", lines[at])
     lines[at + 1 : at + 1] = ["", by_section_line(nb)]
-    lines = [
-        binder_note() if line.startswith(BINDER_LINE) else line
-        for line in lines
-    ]
     header.source = "\n".join(lines)
     where = break_index(nb)
     if where:

@@ -363,8 +363,14 @@ def check_choice(
             f"give {what} as a string such as {letters[0]!r}, or a list of letters, "
             f"got {type(answer).__name__}"
         )
+    tokens = [p.strip().strip("()").upper() for p in parts if p.strip()]
     picked = sorted(
-        {p.strip().strip("()").upper() for p in parts if p.strip()}
+        {
+            letter
+            for t in tokens
+            # a run of option letters ("bcd") is those letters
+            for letter in (t if set(t) <= set(letters) else [t])
+        }
     )
     unknown = [p for p in picked if p not in letters]
     if not picked or unknown:
