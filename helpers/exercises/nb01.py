@@ -175,7 +175,7 @@ COLOURFULNESS_OPTIONS = {
     "A": "a fixed formula gives two coders the same number for every post: the measure is valid",
     "B": "filters and cameras raise colourfulness whatever the content",
     "C": "black-and-white posts score near 0: a style, not dull content",
-    "D": "bigger photos have more coloured pixels: accounts posting larger photos are over-scored",
+    "D": "a coder whose monitor shows stronger colours measures the same posts as more colourful",
 }
 
 
@@ -190,8 +190,9 @@ def _colourfulness_bias(answer):
                 "number measures? Ask what, other than the scene, changes the pixels of a post"
             ),
             "D": (
-                "colourfulness is a standard deviation and a mean over the pixels: it does not grow with "
-                "their number (try it: resize a photo and compute it again)"
+                "the function reads the numbers stored in the image file; what a monitor does with "
+                "them happens afterwards, between the screen and the eye. Does anything the screen "
+                "does reach the computation?"
             ),
         },
         what="the letter(s) of the defensible answer(s)",

@@ -196,11 +196,11 @@ def _threshold(
     if false > 1 - found:
         return (
             f"too low: {false:.0%} of the background pixels are marked as cat; "
-            f"raise it (it scores {got:.3f}, the best threshold {best:.3f})"
+            f"raise it (it scores {got:.3f}, the best score {best:.3f})"
         )
     return (
         f"too high: only {found:.0%} of the cat pixels are marked; "
-        f"lower it (it scores {got:.3f}, the best threshold {best:.3f})"
+        f"lower it (it scores {got:.3f}, the best score {best:.3f})"
     )
 
 
@@ -209,7 +209,7 @@ COLOUR_SHARE_OPTIONS = {
     "A": "indoor (warm) light shifts hues: a warm party colour is over-counted indoors",
     "B": "skin and hair share hues with warm colours: crowd photos score higher",
     "C": "bigger photos have more pixels in the party colour: parties published larger are over-counted",
-    "D": "one threshold applied by the same code gives two coders the same share: the measure is valid",
+    "D": "another coder labelling the pixels would choose another threshold and get other shares",
 }
 
 
@@ -217,15 +217,11 @@ COLOUR_SHARE_OPTIONS = {
 def _colour_share_bias(answer):
     return check_choice(
         answer,
-        defensible={"A", "B"},
+        defensible={"A", "B", "D"},
         hints={
             "C": (
                 "the measure is a share: the pixels in the party colour divided by all pixels. What "
                 "happens to a share when both counts double?"
-            ),
-            "D": (
-                "the same number from every coder makes a measure reliable; does it say what the "
-                "number measures? Ask which other things in a campaign photo share a party's hue"
             ),
         },
         what="the letter(s) of the defensible answer(s)",

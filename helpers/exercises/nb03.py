@@ -8,8 +8,9 @@ from . import exercise
 from .answers import (
     AnswerError,
     as_array,
-    as_words,
+    as_number,
     check_choice,
+    check_number,
 )
 
 TINY = np.array(
@@ -56,8 +57,8 @@ def _glcm_down(answer):
             "not. Which pairs does 'down' compare?"
         )
     return (
-        f"{off_down} of the 12 'down' pairs have different values; a diagonal matrix needs "
-        "every pixel equal to the one below it: what does that make each column?"
+        f"{off_down} of the 12 'down' pairs have different values; a diagonal 'down' matrix needs "
+        "every pair (a pixel, the pixel below it) to hold two equal values"
     )
 
 
@@ -146,61 +147,92 @@ def clearly_rougher(stats: dict, a: str, b: str) -> bool:
     return ma - mb >= 2 * float(np.hypot(sa, sb))
 
 
-def ranking_fits(stats: dict, order) -> bool:
-    """A roughest-first order fits when no texture is clearly rougher than one listed before it.
-
-    Two textures whose means differ by less than 2 standard errors of the difference are tied:
-    either order fits.
-    """
-    return not any(
-        clearly_rougher(stats, later, earlier)
-        for i, earlier in enumerate(order)
-        for later in order[i + 1 :]
-    )
-
-
 TEXTURES = ("brick", "grass", "gravel")
-ROUGH_DISTANCE = (
-    8  # Exercise 3: the ranking at 8 pixels apart, not the printed distance 1
-)
+ROUGH_DISTANCE = 8  # Exercise 3: pixels 8 apart, not the printed distance 1
+
+
+def _as_bool(answer, what: str) -> bool:
+    """True/False, a NumPy bool, 1/0 (1.0/0.0, as in an array) or the words yes/no/true/false."""
+    if isinstance(answer, (bool, np.bool_)):
+        return bool(answer)
+    if isinstance(
+        answer, (int, float, np.integer, np.floating)
+    ) and answer in (0, 1):
+        return bool(answer)
+    if isinstance(answer, str) and answer.strip().lower() in (
+        "true",
+        "yes",
+        "false",
+        "no",
+    ):
+        return answer.strip().lower() in ("true", "yes")
+    raise AnswerError(f"give {what} as True or False, got {answer!r}")
 
 
 @exercise("03.roughest")
 def _roughest(
     answer, patch: int = 64, levels: int = 32, distance: int = ROUGH_DISTANCE
 ):
+    """(brick's mean contrast / grass's at `distance`, grass clearly rougher than gravel there)."""
     try:
         patch, levels, distance = int(patch), int(levels), int(distance)
     except (TypeError, ValueError):
         raise AnswerError(
             f"check(..., patch=PATCH, levels=LEVELS) needs whole numbers, got {patch!r}, {levels!r}"
         ) from None
-    got = as_words(
-        answer,
-        n=3,
-        names={t: t for t in TEXTURES},
-        what='the three textures, roughest first, e.g. ["brick", "grass", "gravel"]',
+    if (
+        isinstance(answer, (str, bytes, dict))
+        or not hasattr(answer, "__len__")
+        or len(answer) != 2
+    ):
+        raise AnswerError(
+            "give a pair: (brick's mean contrast as a fraction of grass's, True or False), "
+            "e.g. (0.5, True)"
+        )
+    share_answer, apart_answer = answer[0], answer[1]
+    share = as_number(
+        share_answer, "brick's mean contrast divided by grass's (one number)"
     )
-    if sorted(got) != sorted(TEXTURES):
-        raise AnswerError("name each of brick, grass and gravel exactly once")
+    apart = _as_bool(
+        apart_answer, "whether grass is clearly rougher than gravel"
+    )
     stats = glcm_contrast_stats(patch, levels, distance)
-    if ranking_fits(stats, got):
-        return None
-    near = glcm_contrast_by_texture(patch, levels, 1)
-    if got == sorted(near, key=near.get, reverse=True):
-        return (
-            f"that is the ranking at distance 1 (contrast_d1, §3); at {distance} pixels apart a pixel is "
-            "compared with one beyond the nearest grass blade: compute the contrast at that distance"
-        )
-    if ranking_fits(stats, got[::-1]):
-        return (
-            "'roughest first' means the largest mean contrast first: compare the order of your "
-            "list with the order of the contrasts you computed"
-        )
-    return (
-        "rank by the mean contrast over all patches of each texture, at the distance asked for; "
-        "glcm_features (§2) takes the distances as an argument"
+    want = stats["brick"][0] / stats["grass"][0]
+    near = glcm_contrast_stats(patch, levels, 1)
+    hint = check_number(
+        share,
+        want,
+        decimals=2,
+        rtol=0.01,
+        slips=[
+            (
+                near["brick"][0] / near["grass"][0],
+                f"that is brick's share at distance 1 (§3); compare pixels {distance} apart",
+            ),
+            (
+                1 / want,
+                "that is grass's contrast as a multiple of brick's: divide brick's mean by grass's",
+            ),
+        ],
+        otherwise=(
+            "average the contrast over all patches of each texture at the distance asked for "
+            "(glcm_features, §2, takes the distances as an argument), then divide brick's mean "
+            "by grass's"
+        ),
     )
+    if hint is not None:
+        return hint
+    if apart != clearly_rougher(stats, "grass", "gravel"):
+        if apart:
+            return (
+                "the share is right. Grass and gravel: is grass's lead at this distance at least "
+                "2 standard errors of the difference? A lead smaller than that cannot rank them"
+            )
+        return (
+            "the share is right. Grass and gravel: compare grass's lead with 2 standard errors "
+            "of the difference (the square root of the sum of the two squared standard errors)"
+        )
+    return None
 
 
 # Judge: a study scores 'visual disorder' of streets (litter, graffiti) by mean local entropy.
@@ -208,7 +240,8 @@ DISORDER_OPTIONS = {
     "A": "trees and hedges have high entropy: leafy streets score as disordered",
     "B": "sharper, newer cameras record more detail: the camera changes the score",
     "C": "a fixed formula gives the same score on every run, with no coder to drift: the measure is valid",
-    "D": "entropy grows with the gray values: the same street brightened scores as more disordered",
+    "D": "entropy grows with the gray values: the same street with every value 30 higher scores as more disordered",
+    "E": "light and exposure change the spread of gray values: dull or underexposed streets score as orderly",
 }
 
 
@@ -216,7 +249,7 @@ DISORDER_OPTIONS = {
 def _disorder_bias(answer):
     return check_choice(
         answer,
-        defensible={"A", "B"},
+        defensible={"A", "B", "E"},
         hints={
             "C": (
                 "the same number twice makes a measure reliable; does it say what the number "
@@ -224,8 +257,9 @@ def _disorder_bias(answer):
                 "to do with disorder"
             ),
             "D": (
-                "entropy depends on how the values are spread, not on how large they are: what "
-                "does adding the same number to every pixel do to the shape of a histogram?"
+                "adding the same number to every pixel shifts the histogram without changing its "
+                "shape, so entropy barely moves (only values pushed past 255 change); a gain is "
+                "another matter: what do exposure and contrast do to the spread?"
             ),
         },
         what="the letter(s) of the defensible answer(s)",
