@@ -131,8 +131,13 @@ def test_what_changes_hints():
     )
     assert "sharper" in hint("09.what_changes", "a, c, d")
     assert "average" in hint("09.what_changes", "a, d, e")
-    assert "for (a)" in hint("09.what_changes", "d")
-    assert "for (d)" in hint("09.what_changes", "a")
+    # a missing letter gets a conceptual nudge that does not name it
+    for given, missing in (("d", "a"), ("a", "d")):
+        text = hint("09.what_changes", given)
+        assert "one more change leaves the output unchanged" in text
+        assert f"({missing})" not in text
+    assert "constant added to a whole row" in hint("09.what_changes", "d")
+    assert "order of the tokens" in hint("09.what_changes", "a")
     assert "only the letters" in hint("09.what_changes", "a, f")
     assert "letters" in hint("09.what_changes", 3)
 

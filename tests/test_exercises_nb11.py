@@ -196,3 +196,36 @@ def test_bias_wrong_answers_get_a_conceptual_hint(answer, words):
     ok, msg = evaluate("11.bias", answer)
     assert ok is False and words in msg, msg
     assert "w" + "x" not in msg.replace(" ", "")
+
+
+def test_float32_as_printed_passes_kappa_and_threshold(validation):
+    """A value printed to 3 decimals and passed as float32 shows spurious decimals in float64
+    (np.float32(0.527) -> 0.5270000100135803); the shared comparison reads it at float32 precision."""
+    import torch
+
+    want = kappa_from_table(TABLE)
+    assert round(want, 3) == 0.527
+    ctx = dict(table=TABLE, kappa_ab=0.74, strict=True)
+    for form in (
+        np.float32(round(want, 3)),
+        np.float32(round(want, 2)),
+        np.array([round(want, 3)], dtype=np.float32),
+        torch.tensor(round(want, 3)),  # float32 by default
+        np.float16(round(want, 2)),
+    ):
+        assert evaluate("11.kappa", ("lower", form), **ctx)[0] is True, form
+    # a wrong float32 value is still wrong
+    assert (
+        evaluate("11.kappa", ("lower", np.float32(0.537)), **ctx)[0] is False
+    )
+    scores, labels = validation
+    best = best_sensitivity(scores, labels, 0.01)
+    ctx = dict(scores=scores, labels=labels, strict=True)
+    for form in (np.float32(round(best, 3)), np.float32(round(best, 2))):
+        assert evaluate("11.threshold", form, **ctx)[0] is True, form
+    ok, msg = evaluate("11.threshold", np.float32(round(best, 1)), **ctx)
+    assert ok is False and "2 decimals" in msg
+    assert (
+        evaluate("11.threshold", np.float32(round(best + 0.02, 3)), **ctx)[0]
+        is False
+    )

@@ -170,14 +170,15 @@ def _what_changes(answer):
             "(e): each output is a weighted average of the values with weights summing to 1: "
             "what happens to an average when every value grows by 1?"
         )
+    # a missing letter is not named: the hint points to the concept, the student finds the change
     if "a" not in got:
         return (
-            "one more leaves the output unchanged: for (a), write the score of query i with key "
-            "k_j + c and see what part of it is the same for every j, then recall that a softmax "
-            "ignores a constant added to a whole row"
+            "one more change leaves the output unchanged: for each change you left out, write the "
+            "score of query i with key j after the change and see whether some part of it is the "
+            "same for every j; a softmax ignores a constant added to a whole row"
         )
     return (
-        "one more leaves the output unchanged: for (d), recall §3's shuffle check and what "
+        "one more change leaves the output unchanged: recall §3's shuffle check and what "
         "attention knows about the order of the tokens"
     )
 

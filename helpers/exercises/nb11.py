@@ -28,6 +28,27 @@ def _context_array(value, name):
     return np.asarray(value)
 
 
+def as_typed_number(answer, what: str = "one number") -> float:
+    """as_number, but a float32 answer (np.float32(0.527), a float32 array or tensor) comes back as
+    the decimal it shows, 0.527, not as its float64 expansion 0.5270000100135803.
+
+    matches() reads how many decimals the student typed from the number; a float32 widened to
+    float64 shows spurious decimals, so it is read at float32 precision (its shortest round-trip
+    decimal), as the notebook would print it.
+    """
+    value = as_number(answer, what)
+    if hasattr(answer, "detach") and hasattr(answer, "cpu"):  # a torch tensor
+        answer = answer.detach().cpu().numpy()
+    dtype = getattr(answer, "dtype", None)
+    if dtype is not None and np.dtype(dtype) in (np.float32, np.float16):
+        return float(
+            np.format_float_positional(
+                np.dtype(dtype).type(value), unique=True
+            )
+        )
+    return value
+
+
 def matches(got: float, low: float, high: float | None = None) -> bool:
     """True when got equals a value in [low, high] as far as the student typed it (2 decimals at least count).
 
@@ -62,7 +83,7 @@ def best_sensitivity(scores, labels, max_fpr):
 
 @exercise("11.threshold")
 def _threshold(answer, scores=None, labels=None):
-    got = as_number(
+    got = as_typed_number(
         answer,
         "one number: the share of altered validation sheets flagged (0..1)",
     )
@@ -122,7 +143,7 @@ def _kappa(answer, table=None, kappa_ab=None):
         raise AnswerError(
             f'the prediction is "higher" or "lower" (than A-B\'s kappa); got {answer[0]!r}'
         )
-    got = as_number(answer[1], "one number: Cohen's kappa")
+    got = as_typed_number(answer[1], "one number: Cohen's kappa")
     t = _context_array(table, "table").astype(float)
     ref = _context_array(kappa_ab, "kappa_ab")
     want = kappa_from_table(t)
@@ -185,7 +206,7 @@ def _corrected(
     specificity=None,
     overall_sensitivity=None,
 ):
-    got = as_number(answer, "one number: the corrected share (0..1)")
+    got = as_typed_number(answer, "one number: the corrected share (0..1)")
     if None in (flagged_share, sensitivity, specificity):
         raise AnswerError(
             _MISSING.format("flagged_share, sensitivity and specificity")
