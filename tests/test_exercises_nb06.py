@@ -37,6 +37,10 @@ def test_toy_horizontal():
     assert evaluate("06.toy_horizontal", right)[0] is True
     assert evaluate("06.toy_horizontal", [0, 0, 1, 3, 4, 3])[0] is True
     assert evaluate("06.toy_horizontal", full)[0] is True  # the whole map
+    assert (
+        evaluate("06.toy_horizontal", [[0, 0, 1, 3, 4, 3]])[0] is True
+    )  # 1x6
+    assert "sign" in hint("06.toy_horizontal", [[0, 0, -1, -3, -4, -3]])
     assert "reaches into the padding" in hint("06.toy_horizontal", [0] * 6)
     assert "sign" in hint("06.toy_horizontal", -right)
     assert "right edge" in hint("06.toy_horizontal", [0, 0, 1, 3, 4, 4])
@@ -58,6 +62,12 @@ def test_relu_pool():
         evaluate("06.relu_pool", [[4, 1, 0], [4, 6.0, 6], [2, 6, 6]])[0]
         is True
     )
+    # a flat list, row by row
+    assert evaluate("06.relu_pool", [4, 1, 0, 4, 6, 6, 2, 6, 6])[0] is True
+    assert evaluate("06.relu_pool", np.float32(right).ravel())[0] is True
+    ok, msg = evaluate("06.relu_pool", [4, 1, 0, 4, 6, 6, 2, 6, 5])
+    assert ok is False
+    assert "stride 2" in hint("06.relu_pool", relu_max_pool(POOL_MAP).ravel())
     no_relu = pool_stride1(POOL_MAP)
     assert "only negative values" in hint("06.relu_pool", no_relu)
     absolute = pool_stride1(np.abs(POOL_MAP))

@@ -15,30 +15,42 @@ def evaluate(exercise_id, answer):
     return _evaluate(exercise_id, answer, strict=True)
 
 
+RIGHT_FIRST_LOSS = 1.75 * math.log(
+    2
+)  # -(1/2 ln 1/2 + 1/4 ln 1/4 + 2/8 ln 1/8)
+
+
 def test_first_loss_right_in_every_form():
-    for right in [math.log(4), 1.39, 1.4, np.float32(np.log(4)), 1.386]:
+    for right in [
+        RIGHT_FIRST_LOSS,
+        1.21,
+        1.213,
+        np.float32(RIGHT_FIRST_LOSS),
+    ]:
         ok, msg = evaluate("07.first_loss", right)
         assert ok is True, (right, msg)
-    assert evaluate("07.first_loss", np.array([1.386]))[0] is True
+    assert evaluate("07.first_loss", np.array([1.213]))[0] is True
 
 
 @pytest.mark.parametrize(
     "wrong, hint",
     [
+        (math.log(4), "gives every class 1/4"),
+        (1.39, "gives every class 1/4"),
         (2.30, "ten classes"),
-        (2.0, "not log base 2"),
-        (0.60, "not log base 10"),
-        (-1.386, "MINUS"),
-        (0.25, "probability of the right class"),
-        (0.75, "error rate"),
-        (1.0, "every class about the same probability"),
+        (1.56, "averaged over the four classes"),
+        (1.75, "not log base 2"),
+        (0.53, "not log base 10"),
+        (-1.213, "MINUS"),
+        (0.69, "loss on a march photo"),
+        (1.0, "work it out for each class"),
     ],
 )
 def test_first_loss_slips_get_their_concept(wrong, hint):
     ok, msg = evaluate("07.first_loss", wrong)
-    assert ok is False and hint in msg
+    assert ok is False and hint in msg, msg
     # no hint gives the answer
-    assert "log(4)" not in msg and "1.39" not in msg
+    assert "1.21" not in msg and "1.75 ln" not in msg
 
 
 @pytest.mark.parametrize(
@@ -243,3 +255,31 @@ def test_functions_that_fail_or_return_junk_get_hints():
         )
     ok, msg = evaluate("07.early_stop", lambda losses, p: (2.5, 1))
     assert ok is False and "whole epoch numbers" in msg
+
+
+def test_early_stop_comparing_with_the_previous_epoch_gets_its_hint():
+    """A rule that counts an epoch as bad when it does not beat the previous epoch (not the best)."""
+
+    def previous_epoch(losses, patience, best_epoch_by_min=True):
+        best, best_epoch, bad, last = float("inf"), 0, 0, float("inf")
+        for epoch, loss in enumerate(losses, start=1):
+            if best_epoch_by_min and loss < best:
+                best, best_epoch = loss, epoch
+            if loss < last:
+                bad = 0
+                if not best_epoch_by_min:
+                    best_epoch = epoch
+            else:
+                bad += 1
+                if bad >= patience:
+                    return epoch, best_epoch
+            last = loss
+        return len(losses), best_epoch
+
+    for by_min in (True, False):
+        ok, msg = evaluate(
+            "07.early_stop",
+            lambda losses, p, m=by_min: previous_epoch(losses, p, m),
+        )
+        assert ok is False and "not with the previous epoch" in msg, msg
+        assert "one epoch late" not in msg

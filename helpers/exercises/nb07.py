@@ -25,42 +25,60 @@ def _call(answer, *args):
         ) from None
 
 
+FIRST_LOSS_SHARES = (
+    1 / 2,
+    1 / 4,
+    1 / 8,
+    1 / 8,
+)  # the four classes' shares of the photos
+
+
 @exercise("07.first_loss")
 def _first_loss(answer):
     got = as_number(answer, "one number (the loss you expect)")
-    want = math.log(4)
-    if abs(got - want) <= 0.05:  # a prediction: 1.4, 1.39 and ln(4) all pass
+    shares = np.array(FIRST_LOSS_SHARES)
+    want = float(-(shares * np.log(shares)).sum())  # 1.75 ln 2 = 1.21
+    if abs(got - want) <= 0.01:  # a prediction: 1.21 and 1.213 pass
         return None
     slips = [
         (
-            math.log(10),
-            "that is what ten classes give; how many classes are there now?",
+            math.log(4),
+            "that is the loss of a network that gives every class 1/4; this one gives each class "
+            "its share of the photos: what is the loss on a march photo, and on a clash photo?",
         ),
         (
-            math.log2(4),
+            math.log(10),
+            "that is what ten classes with equal probabilities give; here there are four, with "
+            "unequal shares",
+        ),
+        (
+            float(np.mean(-np.log(shares))),
+            "you averaged over the four classes; the loss is averaged over the photos, and half "
+            "of the photos are marches",
+        ),
+        (
+            want / math.log(2),
             "cross-entropy uses the natural logarithm (ln, np.log), not log base 2",
         ),
         (
-            math.log10(4),
+            want / math.log(10),
             "cross-entropy uses the natural logarithm (ln, np.log), not log base 10",
         ),
         (
-            -math.log(4),
+            -want,
             "the loss is MINUS the log of a probability, so it is positive",
         ),
         (
-            0.25,
-            "that is the probability of the right class; the loss is a function of it",
+            -math.log(0.5),
+            "that is the loss on a march photo; the sit-in, clash and other photos count too",
         ),
-        (0.75, "that is the error rate of guessing, not the loss"),
     ]
     for value, hint in slips:
-        if abs(got - value) <= 0.02:
+        if abs(got - value) <= 0.01:
             return hint
     return (
-        "an untrained network gives every class about the same probability; "
-        "the loss is what §3's formula makes of the right class's probability "
-        "(see the first loss §3 printed for ten classes)"
+        "the loss on one photo is -ln of the probability the network gives that photo's true "
+        "class; work it out for each class, then average over the photos"
     )
 
 
@@ -129,24 +147,41 @@ def _shirt_share(answer):
 
 
 def _reference_early_stop(
-    losses, patience, ties_improve=False, late=False, reset=True
+    losses,
+    patience,
+    ties_improve=False,
+    late=False,
+    reset=True,
+    previous=False,
 ):
-    """The reference rule; the keyword arguments give the usual slips (for their hints)."""
-    best, best_epoch, bad = float("inf"), 0, 0
+    """The reference rule; the keyword arguments give the usual slips (for their hints).
+
+    previous=True: an epoch counts as bad when its loss is not below the *previous* epoch's
+    (instead of the best so far); best_epoch is still the lowest loss up to the stop.
+    """
+    best, best_epoch, bad, last = float("inf"), 0, 0, float("inf")
     for epoch, loss in enumerate(losses, start=1):
-        if loss < best or (ties_improve and loss == best):
+        improved = loss < best or (ties_improve and loss == best)
+        if improved:
             best, best_epoch = loss, epoch
+        if (loss < last) if previous else improved:
             if reset:
                 bad = 0
         else:
             bad += 1
             if (bad > patience) if late else (bad >= patience):
                 return epoch, best_epoch
+        last = loss
     return len(losses), best_epoch
 
 
 # (slip as keyword arguments of the reference, its hint)
 _EARLY_STOP_SLIPS = [
+    (
+        {"previous": True},
+        "compare each epoch's loss with the best loss so far, not with the previous epoch's: "
+        "an epoch that beats its predecessor but not the best is still a bad epoch",
+    ),
     (
         {"ties_improve": True},
         "a loss equal to the best so far is not an improvement: only a strictly lower loss "
@@ -182,8 +217,8 @@ def _early_stop(answer):
         (u_shape, 2),
         ([float(v) for v in 1 + rng.normal(0, 0.1, 12)], 3),
     ]
+    results = []  # (losses, patience, want, got) for every case
     for losses, patience in cases:
-        want = _reference_early_stop(losses, patience)
         got = _call(answer, list(losses), patience)
         if (
             isinstance(got, (str, bytes))
@@ -195,18 +230,28 @@ def _early_stop(answer):
             as_int(v, "whole epoch numbers (stop_epoch, best_epoch)")
             for v in got
         )
-        if got == want:
-            continue
-        if got == (want[0] - 1, want[1] - 1):
-            return "count epochs from 1, not from 0"
-        if got == want[::-1]:
-            return "return (stop_epoch, best_epoch), in that order"
-        for slip, hint in _EARLY_STOP_SLIPS:
-            if got == _reference_early_stop(losses, patience, **slip):
-                return hint
-        return (
-            f"early_stop({[round(v, 2) for v in losses]}, patience={patience}) should be {want}, got {got}; "
-            f"go through these losses by hand: which epoch is the best so far, and when have "
-            f"`patience` epochs in a row failed to beat it?"
+        results.append(
+            (losses, patience, _reference_early_stop(losses, patience), got)
         )
-    return None
+    wrong = [r for r in results if r[3] != r[2]]
+    if not wrong:
+        return None
+    if all(got == (want[0] - 1, want[1] - 1) for *_, want, got in wrong):
+        return "count epochs from 1, not from 0"
+    if all(got == want[::-1] for *_, want, got in wrong):
+        return "return (stop_epoch, best_epoch), in that order"
+    # a slip explains the answer when it gives the student's result on every case (for the
+    # previous-epoch rule the stop epoch is enough: its best_epoch can be counted either way)
+    for slip, hint in _EARLY_STOP_SLIPS:
+        n = 1 if slip.get("previous") else 2
+        if all(
+            got[:n] == _reference_early_stop(losses, patience, **slip)[:n]
+            for losses, patience, _, got in results
+        ):
+            return hint
+    losses, patience, want, got = wrong[0]
+    return (
+        f"early_stop({[round(v, 2) for v in losses]}, patience={patience}) should be {want}, got {got}; "
+        f"go through these losses by hand: which epoch is the best so far, and when have "
+        f"`patience` epochs in a row failed to beat it?"
+    )

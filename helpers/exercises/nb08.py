@@ -251,8 +251,8 @@ def _living(answer, proba=None, coarse=None):
     if (arr > 1 + 1e-6).any() or (arr < -1e-6).any():
         return "probabilities lie between 0 and 1: did you add up columns of one row (one photo), not rows?"
     return (
-        "build a mask of the 1000 classes whose coarse tag is one of the living ones, then add up "
-        "those columns of proba for each photo, as §4's membership matrix does for one tag"
+        "not yet the roll-up: which of the 1000 classes count as living, and how does §4 turn "
+        "their probabilities into one number per photo?"
     )
 
 
