@@ -45,22 +45,22 @@ SESSION = (
 ROUND_TO = 5
 MIN_REST = 15  # minutes: no session-break marker that leaves less than this for the next session
 
-# Readers' realistic estimates for a social scientist working alone: (low, high) minutes. From the
-# independent reviews of 5 Dec 2026 (four reviewers, the notebooks as they were then; issue 17 §5 had
-# given lower figures for shorter notebooks).
+# Readers' realistic estimates for a social scientist working alone: (low, high) minutes. From the two
+# rounds of independent reviews of 5 Dec 2026 (the second on the revised notebooks; where the rounds
+# differ, the range spans both).
 READER_MINUTES = {
     "00": (10, 20),
     "01": (90, 110),
     "02": (100, 120),
     "03": (110, 130),
-    "04": (150, 170),
-    "05": (140, 150),
-    "06": (130, 140),
-    "07": (160, 180),
-    "08": (110, 120),
-    "09": (130, 140),
+    "04": (150, 180),
+    "05": (140, 180),
+    "06": (130, 145),
+    "07": (160, 200),
+    "08": (110, 125),
+    "09": (130, 180),
     "10": (100, 120),
-    "11": (150, 180),
+    "11": (150, 200),
 }
 
 TIME_LINE = re.compile(r"\*\*Time:\*\* about (\d+) minutes")
