@@ -5,15 +5,14 @@ notebook lists but the checker lacks (or the reverse) makes the exercise unanswe
 """
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from helpers.exercises import get_checker
 from helpers.exercises.answers import AnswerError
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 # "- **A.** ...", "- `"a"`: ..." or "- a) ..."
 OPTION = re.compile(
     r"""^\s*- (?:\*\*([A-Z])\.\*\*|`["']([a-zA-Z])["']`:|([a-zA-Z])\))""",
