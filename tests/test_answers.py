@@ -220,3 +220,25 @@ def test_judge_choices_accept_every_defensible_selection():
         check_choice("E", {"B", "C"}, hints)
     with pytest.raises(AnswerError, match="got int"):
         check_choice(2, {"B", "C"}, hints)
+
+
+def test_a_float32_answer_is_the_decimal_it_shows():
+    """np.float32(0.527) widens to 0.5270000100135803 in float64; read as typed it would look like
+    17 decimals and fail a check of 'the value rounded as printed'. as_number reads it at its own
+    precision, so every checker accepts a float32 (or float16, or a float32 tensor) as printed."""
+    import torch
+
+    assert as_number(np.float32(0.527)) == 0.527
+    assert as_number(np.array([0.527], dtype=np.float32)) == 0.527
+    assert as_number(torch.tensor(0.527)) == 0.527
+    assert as_number(np.float16(0.5)) == 0.5
+    assert (
+        as_number(0.5270000100135803) == 0.5270000100135803
+    )  # a float64 stays as it is
+    assert (
+        compare_number(as_number(np.float32(0.527)), 0.52712, decimals=3)
+        is None
+    )
+    assert compare_number(
+        as_number(np.float32(0.53)), 0.52712, decimals=3
+    ).startswith("right value, but rounded to 2")

@@ -84,7 +84,7 @@ def test_shirt_share_accepts_the_defensible_sets(right):
         ("cd", "a second statement names another bias"),
         ("BD", "a second statement names another bias"),
         (["b", "d"], "a second statement names another bias"),
-        ("bxd", "only the letters a to f"),
+        ("bxd", "one or more of A, B, C, D, E, F; not BXD"),
         (3, "as a string"),
     ],
 )

@@ -189,7 +189,7 @@ def test_bias_accepts_the_defensible_answers(answer):
         ("a w", "not every defensible"),
         ("a", "variable's letter first"),
         (("e", "w"), "one of"),
-        (("a", "q"), "w, x, y, z"),
+        (("a", "q"), "W, X, Y, Z; not Q"),
     ],
 )
 def test_bias_wrong_answers_get_a_conceptual_hint(answer, words):

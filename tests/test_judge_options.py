@@ -13,9 +13,9 @@ from helpers.exercises import get_checker
 from helpers.exercises.answers import AnswerError
 from tools.project import ROOT
 
-# "- **A.** ...", "- `"a"`: ..." or "- a) ..."
+# "- **A.** ...", "- `"a"`: ...", "- a) ...", "- a. ..." or "- (a) ..."
 OPTION = re.compile(
-    r"""^\s*- (?:\*\*([A-Z])\.\*\*|`["']([a-zA-Z])["']`:|([a-zA-Z])\))""",
+    r"""^\s*- (?:\*\*([A-Z])\.\*\*|`["']([a-zA-Z])["']`:|([a-zA-Z])\)|([a-z])\. |\(([a-z])\) )""",
     re.MULTILINE,
 )
 CHECK = re.compile(r"""check\(\s*["'](\d\d\.\w+)["']""")

@@ -27,6 +27,7 @@ the registered slips.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -67,7 +68,12 @@ def as_number(answer, what: str = "one number") -> float:
         raise AnswerError(
             f"give {what}, got {value.size} values (shape {value.shape})"
         )
-    value = float(value.reshape(()))
+    if value.dtype in (np.float32, np.float16):
+        # the decimal the student sees (np.float32(0.527) -> 0.527), not its float64 widening
+        # 0.5270000100135803, whose extra digits would read as "typed with 17 decimals"
+        value = float(str(value.reshape(())[()]))
+    else:
+        value = float(value.reshape(()))
     if not np.isfinite(value):
         raise AnswerError(f"give {what}, got {value}")
     return value
@@ -337,6 +343,45 @@ def check_array(
     return otherwise or verdict
 
 
+def choice_letters(
+    answer, letters, what: str = "the letter of an answer"
+) -> list[str]:
+    """The option letters an answer picks, upper case and sorted: "B", "b and c", "bc", "(c) (b)",
+    ["B", "C"], np.array(["C"]). AnswerError for anything else, naming the letters there are."""
+    letters = sorted({x.upper() for x in letters})
+    if isinstance(answer, str):
+        items = [answer]
+    elif isinstance(answer, (list, tuple, set, frozenset, np.ndarray)):
+        items = [as_text(a, what=what) for a in np.ravel(list(answer))]
+    else:
+        raise AnswerError(
+            f"give {what} as a string such as {letters[0]!r}, or a list of letters, "
+            f"got {type(answer).__name__}"
+        )
+    # "b, c", "b and c", "b; c", "b & c", "b + c": every item may hold several letters
+    parts = [
+        p
+        for item in items
+        for p in re.sub(r"\bAND\b|[,;&+]", " ", item.upper()).split()
+    ]
+    tokens = [p.strip().strip("()").upper() for p in parts if p.strip()]
+    picked = sorted(
+        {
+            letter
+            for t in tokens
+            # a run of option letters ("bcd") is those letters
+            for letter in (t if t and set(t) <= set(letters) else [t])
+        }
+    )
+    unknown = [p for p in picked if p not in letters]
+    if not picked or unknown:
+        raise AnswerError(
+            f"give {what}: one or more of {', '.join(letters)}"
+            + (f"; not {', '.join(unknown)}" if unknown else "")
+        )
+    return picked
+
+
 def check_choice(
     answer,
     defensible: Iterable[str],
@@ -354,30 +399,7 @@ def check_choice(
     letter); by default a general one.
     """
     letters = sorted(set(defensible) | set(hints))
-    if isinstance(answer, str):
-        parts = answer.upper().replace(",", " ").replace("AND", " ").split()
-    elif isinstance(answer, (list, tuple, set, np.ndarray)):
-        parts = [as_text(a, what=what).upper() for a in list(np.ravel(answer))]
-    else:
-        raise AnswerError(
-            f"give {what} as a string such as {letters[0]!r}, or a list of letters, "
-            f"got {type(answer).__name__}"
-        )
-    tokens = [p.strip().strip("()").upper() for p in parts if p.strip()]
-    picked = sorted(
-        {
-            letter
-            for t in tokens
-            # a run of option letters ("bcd") is those letters
-            for letter in (t if set(t) <= set(letters) else [t])
-        }
-    )
-    unknown = [p for p in picked if p not in letters]
-    if not picked or unknown:
-        raise AnswerError(
-            f"give {what}: one or more of {', '.join(letters)}"
-            + (f"; not {', '.join(unknown)}" if unknown else "")
-        )
+    picked = choice_letters(answer, letters, what)
     wrong = [p for p in picked if p not in set(defensible)]
     if wrong:
         return hints[wrong[0]]
@@ -404,6 +426,7 @@ __all__ = [
     "as_words",
     "check_array",
     "check_choice",
+    "choice_letters",
     "check_number",
     "compare_array",
     "compare_number",

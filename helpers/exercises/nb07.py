@@ -1,12 +1,17 @@
 """Checks for 07_training_cnns (the first loss, a judged measurement, the early-stopping rule)."""
 
 import math
-import re
 
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_int, as_number, as_text, check_choice
+from .answers import (
+    AnswerError,
+    as_int,
+    as_number,
+    check_choice,
+    choice_letters,
+)
 
 
 def _not_function(answer):
@@ -100,39 +105,11 @@ _SHARE_HINTS = {
 SHARE_DEFENSIBLE = {"B", "C", "D"}
 
 
-def _share_letters(answer):
-    """The letters of an answer ("bcd", "b, c, d", "b and c", ["b", "c"]) as a list, or a hint string."""
-    if isinstance(answer, (list, tuple, set, frozenset, np.ndarray)):
-        items = [as_text(str(a), "letters") for a in np.ravel(list(answer))]
-    else:
-        items = [as_text(answer, "the letters of the statements, e.g. 'ab'")]
-    letters = []
-    for item in items:
-        for token in re.split(r"[\s,;+&]+", item):
-            if token in ("", "and"):
-                continue
-            token = token.strip("()")
-            if not token or not set(token) <= set("abcdef"):
-                return "give only the letters a to f, e.g. 'ab' or ['a', 'b']"
-            letters.extend(token)  # "bcd" -> b, c, d
-    return letters
+SHARE_WHAT = "the letters of the statements, e.g. 'ab'"
 
 
-@exercise("07.shirt_share")
-def _shirt_share(answer):
-    letters = _share_letters(answer)
-    if isinstance(letters, str):
-        return letters
-    hint = check_choice(
-        letters,
-        defensible=SHARE_DEFENSIBLE,
-        hints=_SHARE_HINTS,
-        what="the letters of the statements, e.g. 'ab'",
-    )
-    chosen = {x.upper() for x in letters}
-    if hint is None or not chosen <= SHARE_DEFENSIBLE:
-        return hint
-    # every letter picked is defensible, one or more is missing: a nudge that names no letter
+def _share_missing(chosen: set) -> str:
+    """The nudge when every letter picked is defensible but one is missing (it names no letter)."""
     if not chosen & {"B", "C"}:
         return "you chose how to check; which statements say what would be biased, and why?"
     if "D" not in chosen:
@@ -143,6 +120,18 @@ def _shirt_share(answer):
     return (
         "you named one way the share can be biased and how to check it; a second statement names "
         "another bias: think of the errors within one decade *and* of how they can change between decades"
+    )
+
+
+@exercise("07.shirt_share")
+def _shirt_share(answer):
+    chosen = set(choice_letters(answer, "ABCDEF", SHARE_WHAT))
+    return check_choice(
+        answer,
+        defensible=SHARE_DEFENSIBLE,
+        hints=_SHARE_HINTS,
+        what=SHARE_WHAT,
+        missing=_share_missing(chosen),
     )
 
 

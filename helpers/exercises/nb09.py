@@ -2,12 +2,10 @@
 tokens (apply), which changes leave attention's output unchanged (predict), and what counts as evidence
 that a ViT measures what a study says (judge)."""
 
-import re
-
 import numpy as np
 
 from . import exercise
-from .answers import AnswerError, as_array, check_choice
+from .answers import AnswerError, as_array, check_choice, choice_letters
 
 # The three tokens of exercises 2 and 3 (the notebook types in the same numbers): d = 4.
 EXERCISE_Q = [[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]
@@ -49,22 +47,9 @@ def _as_matrix(answer, shape):
 
 
 def _letters(answer, options):
-    """The set of option letters in an answer ("a, d", "AD", ["a", "d"], {"d", "a"}) or a hint string."""
-    items = [answer] if isinstance(answer, str) else answer
-    if isinstance(items, np.ndarray):
-        items = items.tolist()
-    if not isinstance(items, (list, tuple, set, frozenset)) or not items:
-        return f'give the letters of your choices as a string, e.g. "{options[0]}, {options[-1]}"'
-    letters = set()
-    for item in items:
-        if not isinstance(item, str):
-            return f'give letters, e.g. "{options[0]}, {options[-1]}", not {type(item).__name__}'
-        text = re.sub(r"\band\b|[\s,;/&+()]", " ", item.strip().lower())
-        for word in text.split():
-            if re.fullmatch(f"[{options}]+", word) is None:
-                return f"use only the letters {', '.join(options)} (one per choice); got {item!r}"
-            letters |= set(word)
-    return letters
+    """The set of option letters in an answer ("a, d", "AD", ["a", "d"], {"d", "a"}), lower case."""
+    what = f'the letters of your choices, e.g. "{options[0]}, {options[-1]}"'
+    return {x.lower() for x in choice_letters(answer, options, what)}
 
 
 @exercise("09.num_patches")
@@ -151,8 +136,6 @@ def _masked_attention(answer):
 @exercise("09.what_changes")
 def _what_changes(answer):
     got = _letters(answer, CHANGES_OPTIONS)
-    if isinstance(got, str):
-        return got
     if got == UNCHANGED:
         return None
     if "b" in got:
@@ -186,8 +169,6 @@ def _what_changes(answer):
 @exercise("09.attention_evidence")
 def _attention_evidence(answer):
     got = _letters(answer, EVIDENCE_OPTIONS)
-    if isinstance(got, str):
-        return got
     # every defensible letter and no other (check_choice); each wrong option keeps its own hint
     return check_choice(
         sorted(got),

@@ -16,6 +16,7 @@ from .answers import (
     as_number,
     as_text,
     check_choice,
+    choice_letters,
     decimals_typed,
 )
 
@@ -26,27 +27,6 @@ def _context_array(value, name):
     if value is None:
         raise AnswerError(_MISSING.format(name))
     return np.asarray(value)
-
-
-def as_typed_number(answer, what: str = "one number") -> float:
-    """as_number, but a float32 answer (np.float32(0.527), a float32 array or tensor) comes back as
-    the decimal it shows, 0.527, not as its float64 expansion 0.5270000100135803.
-
-    matches() reads how many decimals the student typed from the number; a float32 widened to
-    float64 shows spurious decimals, so it is read at float32 precision (its shortest round-trip
-    decimal), as the notebook would print it.
-    """
-    value = as_number(answer, what)
-    if hasattr(answer, "detach") and hasattr(answer, "cpu"):  # a torch tensor
-        answer = answer.detach().cpu().numpy()
-    dtype = getattr(answer, "dtype", None)
-    if dtype is not None and np.dtype(dtype) in (np.float32, np.float16):
-        return float(
-            np.format_float_positional(
-                np.dtype(dtype).type(value), unique=True
-            )
-        )
-    return value
 
 
 def matches(got: float, low: float, high: float | None = None) -> bool:
@@ -83,7 +63,7 @@ def best_sensitivity(scores, labels, max_fpr):
 
 @exercise("11.threshold")
 def _threshold(answer, scores=None, labels=None):
-    got = as_typed_number(
+    got = as_number(
         answer,
         "one number: the share of altered validation sheets flagged (0..1)",
     )
@@ -143,7 +123,7 @@ def _kappa(answer, table=None, kappa_ab=None):
         raise AnswerError(
             f'the prediction is "higher" or "lower" (than A-B\'s kappa); got {answer[0]!r}'
         )
-    got = as_typed_number(answer[1], "one number: Cohen's kappa")
+    got = as_number(answer[1], "one number: Cohen's kappa")
     t = _context_array(table, "table").astype(float)
     ref = _context_array(kappa_ab, "kappa_ab")
     want = kappa_from_table(t)
@@ -206,7 +186,7 @@ def _corrected(
     specificity=None,
     overall_sensitivity=None,
 ):
-    got = as_typed_number(answer, "one number: the corrected share (0..1)")
+    got = as_number(answer, "one number: the corrected share (0..1)")
     if None in (flagged_share, sensitivity, specificity):
         raise AnswerError(
             _MISSING.format("flagged_share, sensitivity and specificity")
@@ -286,24 +266,15 @@ def _bias(answer):
     variable = as_text(
         answer[0], "the variable's letter", choices=("a", "b", "c", "d")
     )
-    parts = []
-    for part in answer[1:]:
-        parts += list(np.ravel(part)) if not isinstance(part, str) else [part]
-    checks = (
-        "".join(as_text(p, "the check's letters") for p in parts)
-        .replace(" ", "")
-        .replace("+", "")
-        .replace(",", "")
-        .replace("and", "")
+    checks = choice_letters(
+        [p for part in answer[1:] for p in np.ravel(part)],
+        "WXYZ",
+        "the checks' letters",
     )
-    if not checks or not set(checks) <= set("wxyz"):
-        raise AnswerError(
-            f"give the checks as letters from w, x, y, z; got {answer[1:]!r}"
-        )
     if variable != "a":
         return _VARIABLE_HINTS[variable]
     return check_choice(
-        list(checks),
+        checks,
         defensible=("W", "X"),
         hints={k.upper(): v for k, v in _CHECK_HINTS.items()},
         what="the checks' letters",
