@@ -44,11 +44,6 @@ def relu_max_pool(feature_map) -> np.ndarray:
 # --- Exercise 1 (predict): the horizontal-edge kernel on the toy image, zero-padded ---------
 
 
-def padded_first_row() -> np.ndarray:
-    """The reference: first row of the map of EDGE_KERNEL.T on the toy image with one ring of zeros."""
-    return _valid(np.pad(toy_image(), 1), EDGE_KERNEL.T)[0]
-
-
 @exercise("06.toy_horizontal")
 def _toy_horizontal(answer):
     if isinstance(answer, (int, float, np.number)) and not isinstance(
