@@ -21,6 +21,7 @@ OPTIMIZERS = ("adam", "adamw", "sgd")
 LOSSES = ("cross_entropy", "mse")
 ACTIVATIONS = ("relu", "gelu", "tanh", "sigmoid")
 SCHEDULES = (None, "step", "onecycle")
+LR_RULES = ("sqrt", "linear", "none")
 
 
 # ---------------------------------------------------------------- data contracts
@@ -368,6 +369,54 @@ def make_scheduler(
     ), "batch"
 
 
+def scale_lr(
+    lr: float, batch_size: int, base_batch_size: int, rule: str = "sqrt"
+) -> float:
+    """A learning rate chosen at base_batch_size, carried over to batch_size -> the new rate.
+
+    A batch of k times as many images averages its gradient over k times as many images: the
+    step's direction is less noisy, so it can be longer. "sqrt" multiplies lr by sqrt(k) (the
+    usual rule for Adam), "linear" by k (the rule for SGD with momentum of Goyal et al. 2017,
+    which needs a warm-up: fit's warmup_epochs), "none" keeps lr. bench/results/batch_scaling.md
+    measures the three on notebook 07's network.
+    """
+    check_positive_int(batch_size, "batch_size", "e.g. 32 or 512")
+    check_positive_int(
+        base_batch_size,
+        "base_batch_size",
+        "the batch size lr was chosen at, e.g. 32",
+    )
+    if rule not in LR_RULES:
+        raise ValueError(
+            f"rule={rule!r} is not one of {', '.join(map(repr, LR_RULES))}; "
+            "'sqrt' for Adam, 'linear' (with a warm-up) for SGD"
+        )
+    k = batch_size / base_batch_size
+    return float(lr) * {"sqrt": math.sqrt(k), "linear": k, "none": 1.0}[rule]
+
+
+class _Warmup:
+    """Linear warm-up per update: the rate climbs from lr/steps to lr over `steps` updates, then
+    is left alone (so an epoch schedule such as StepLR takes over from the full rate)."""
+
+    def __init__(self, opt, steps: int):
+        self.opt, self.steps, self.done = opt, steps, 0
+        self.targets = [g["lr"] for g in opt.param_groups]
+        self._set()
+
+    def _set(self):
+        share = min(1.0, (self.done + 1) / self.steps)
+        for group, target in zip(self.opt.param_groups, self.targets):
+            group["lr"] = target * share
+
+    def step(self):
+        self.done += 1
+        if (
+            self.done < self.steps
+        ):  # the last share set is steps/steps: the full rate
+            self._set()
+
+
 def train_one_epoch(
     model,
     X,
@@ -511,6 +560,7 @@ def fit(
     step_size: int | None = None,
     gamma: float = 0.1,
     augment=None,
+    warmup_epochs: float = 0,
     patience: int | None = None,
     restore_best: bool = True,
     seed: int = 0,
@@ -523,6 +573,9 @@ def fit(
     optimizer: "adam", "adamw" or "sgd" (with momentum); loss: "cross_entropy" or "mse" (softmax vs
     one-hot, for comparison only); schedule: None, "step" (times gamma every step_size epochs) or
     "onecycle"; augment: None or a function (batch, generator) -> batch, e.g. flip_and_shift.
+    warmup_epochs: raise the rate linearly from lr/steps to lr over the updates of this many
+    epochs (may be a fraction; 0: none), as large batches with a scaled rate need (scale_lr);
+    with schedule="step" the cuts start from the full rate (warm-up within step_size epochs).
     patience: stop when validation loss has not improved for this many epochs, then restore the
     weights of the best epoch (also at the end without early stopping, unless restore_best=False:
     use that when X_val is only watched, e.g. a test set, and must not pick the weights).
@@ -548,6 +601,27 @@ def fit(
         raise TypeError(
             f"augment={augment!r}; pass None or a function (batch, generator) -> batch"
         )
+    if (
+        not isinstance(warmup_epochs, (int, float))
+        or isinstance(warmup_epochs, bool)
+        or not math.isfinite(warmup_epochs)
+        or not 0 <= warmup_epochs <= epochs
+    ):
+        raise ValueError(
+            f"warmup_epochs={warmup_epochs!r}; pass a number of epochs from 0 (no warm-up) "
+            f"to epochs={epochs}, e.g. 1"
+        )
+    if warmup_epochs and schedule == "onecycle":
+        raise ValueError(
+            f"warmup_epochs={warmup_epochs!r} with schedule='onecycle', which warms up by itself; "
+            "pass warmup_epochs=0"
+        )
+    if warmup_epochs and schedule == "step" and step_size is not None:
+        if isinstance(step_size, int) and step_size < warmup_epochs:
+            raise ValueError(
+                f"warmup_epochs={warmup_epochs!r} is longer than step_size={step_size!r}: the first "
+                "cut would come during the warm-up; warm up for at most step_size epochs"
+            )
     stopper = EarlyStopping(patience)
     num_classes = getattr(model, "num_classes", None)
     X_train, y_train = _images_and_labels(
@@ -582,15 +656,21 @@ def fit(
     net = torch.compile(model) if compile else model  # same weights either way
 
     opt = make_optimizer(model, optimizer, lr, weight_decay, momentum)
+    steps_per_epoch = math.ceil(len(X_train) / batch_size)
     sched, when = make_scheduler(
         opt,
         schedule,
         epochs=epochs,
-        steps_per_epoch=math.ceil(len(X_train) / batch_size),
+        steps_per_epoch=steps_per_epoch,
         step_size=step_size,
         gamma=gamma,
     )
     loss_fn = _loss_fn(loss, num_classes)
+    warmup = (
+        _Warmup(opt, max(1, round(warmup_epochs * steps_per_epoch)))
+        if warmup_epochs
+        else None
+    )
 
     history = History()
     for epoch in range(1, epochs + 1):
@@ -606,7 +686,7 @@ def fit(
             device=device,
             generator=generator,
             augment=augment,
-            batch_scheduler=sched if when == "batch" else None,
+            batch_scheduler=sched if when == "batch" else warmup,
             augment_generator=augment_generator,
         )
         if sched is not None and when == "epoch":

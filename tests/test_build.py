@@ -83,6 +83,16 @@ def test_mode_parameters_refuse_unknown_names_and_modes():
     assert mode_parameters(nb, "smoke") == {"N": 2} and mode_parameters(
         nb, "full"
     ) == {"N": 1000}
+    # on a GPU: full mode, then the GPU's batch sizes on top
+    nb.cells[0].source = "N = 10\nBATCH = 32"
+    nb.metadata["course"]["gpu_parameters"] = {"BATCH": 512}
+    assert mode_parameters(nb, "full-gpu") == {"N": 1000, "BATCH": 512}
+    assert mode_parameters(nb, "full") == {"N": 1000}
+    nb.metadata["course"]["gpu_parameters"] = {"BATCHES": 512}
+    with pytest.raises(
+        ValueError, match=r"gpu_parameters names \['BATCHES'\]"
+    ):
+        mode_parameters(nb, "full-gpu")
     nb.metadata["course"]["full_parameters"] = {"M": 1}
     with pytest.raises(ValueError, match=r"full_parameters names \['M'\]"):
         mode_parameters(nb, "full")

@@ -183,6 +183,14 @@ def test_parameters_and_smoke_values(path):
         assert type(v) is type(defaults[k]), (
             f"{k}: full value {v!r} has another type than {defaults[k]!r}"
         )
+    gpu = nb.metadata["course"].get("gpu_parameters", {})
+    assert set(gpu) <= set(defaults), (
+        f"gpu_parameters not in the parameters cell: {set(gpu) - set(defaults)}"
+    )
+    for k, v in gpu.items():
+        assert type(v) is type(defaults[k]), (
+            f"{k}: GPU value {v!r} has another type than {defaults[k]!r}"
+        )
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=IDS)

@@ -755,3 +755,97 @@ def test_fit_compile_must_be_a_bool():
             lr=1e-3,
             compile="yes",
         )
+
+
+# ---------------------------------------------------------------- large batches: scale_lr, warm-up
+
+
+def test_scale_lr_rules_from_32_to_512():
+    from helpers.training import scale_lr
+
+    assert scale_lr(0.003, 512, 32) == pytest.approx(0.012)  # sqrt(16) = 4
+    assert scale_lr(0.05, 512, 32, "linear") == pytest.approx(0.8)
+    assert scale_lr(0.05, 512, 32, "none") == 0.05
+    assert scale_lr(0.01, 8, 32) == pytest.approx(
+        0.005
+    )  # smaller batch: smaller step
+    with pytest.raises(ValueError, match="rule='cube'.*'sqrt' for Adam"):
+        scale_lr(0.01, 512, 32, "cube")
+    with pytest.raises(ValueError, match="base_batch_size=0"):
+        scale_lr(0.01, 512, 0)
+
+
+def _rates_per_update(monkeypatch, **fit_options):
+    """The learning rate each optimiser step used, in order."""
+    seen = []
+    original = torch.optim.SGD.step
+
+    def step(self, *args, **kwargs):
+        seen.append(self.param_groups[0]["lr"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.SGD, "step", step)
+    X, y = toy_data(64)
+    fit(
+        SmallCNN(num_classes=2, channels=(4, 8)),
+        X,
+        y,
+        X[:16],
+        y[:16],
+        lr=0.1,
+        batch_size=16,  # 4 updates per epoch
+        optimizer="sgd",
+        device="cpu",
+        **fit_options,
+    )
+    return seen
+
+
+def test_warmup_climbs_linearly_then_holds_the_rate(monkeypatch):
+    rates = _rates_per_update(monkeypatch, epochs=3, warmup_epochs=1.5)
+    assert len(rates) == 12
+    assert rates[:6] == pytest.approx([0.1 * k / 6 for k in range(1, 7)])
+    assert rates[6:] == pytest.approx([0.1] * 6)
+
+
+def test_warmup_then_step_schedule_cuts_from_the_full_rate(monkeypatch):
+    rates = _rates_per_update(
+        monkeypatch,
+        epochs=3,
+        warmup_epochs=1,
+        schedule="step",
+        step_size=2,
+        gamma=0.5,
+    )
+    assert rates[:4] == pytest.approx([0.025, 0.05, 0.075, 0.1])
+    assert rates[4:8] == pytest.approx([0.1] * 4)
+    assert rates[8:] == pytest.approx([0.05] * 4)
+
+
+def test_no_warmup_keeps_the_rate_from_the_first_update(monkeypatch):
+    assert _rates_per_update(monkeypatch, epochs=2) == pytest.approx([0.1] * 8)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (
+            dict(warmup_epochs=-1),
+            r"warmup_epochs=-1; pass a number of epochs from 0",
+        ),
+        (dict(warmup_epochs=3), r"warmup_epochs=3.*to epochs=2"),
+        (dict(warmup_epochs=True), r"warmup_epochs=True"),
+        (
+            dict(warmup_epochs=1, schedule="onecycle"),
+            r"schedule='onecycle', which warms up by itself",
+        ),
+        (
+            dict(warmup_epochs=2, schedule="step", step_size=1),
+            r"longer than step_size=1",
+        ),
+    ],
+)
+def test_warmup_bad_values_name_the_value_and_the_fix(options, message):
+    X, y = toy_data(32)
+    with pytest.raises(ValueError, match=message):
+        fit(SmallCNN(num_classes=2), X, y, X, y, epochs=2, lr=1e-3, **options)

@@ -6,7 +6,9 @@ Usage (from the course root):
       what depends on it: header time, README row, student edition)
   python -m tools.execute_notebooks --mode full [NAME_FRAGMENT ...]
       full mode (course.full_parameters in the notebook metadata) into build/full/, sources untouched
-      (``make notebooks MODE=full NB=07``); --mode smoke likewise with course.smoke_parameters
+      (``make notebooks MODE=full NB=07``); on a machine with a CUDA GPU, full mode adds
+      course.gpu_parameters (batch sizes that keep a GPU busy, their learning-rate rule);
+      --mode full-gpu asks for those anywhere; --mode smoke likewise with course.smoke_parameters
 Default: all notebooks.
 """
 
@@ -23,7 +25,14 @@ from tools.notebook_tools import (
 )
 from tools.project import ROOT, find_notebooks
 
-FULL_OUT = ROOT / "build" / "full"
+
+def cuda_visible() -> bool:
+    """Whether torch sees a CUDA GPU (the kernels will: they run on this machine)."""
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
 
 
 def main(argv=None):
@@ -35,12 +44,17 @@ def main(argv=None):
     )
     ap.add_argument(
         "--mode",
-        choices=["lecture", "smoke", "full"],
+        choices=["lecture", "smoke", "full", "full-gpu"],
         default="lecture",
-        help="lecture: in place (stored outputs); smoke/full: parameters from the notebook metadata, "
-        "written to build/<mode>/",
+        help="lecture: in place (stored outputs); smoke/full/full-gpu: parameters from the notebook "
+        "metadata, written to build/smoke/ or build/full/ (full becomes full-gpu when CUDA is visible)",
     )
     args = ap.parse_args(argv)
+    if args.mode == "full" and cuda_visible():
+        print(
+            "execute_notebooks: a CUDA GPU is visible: full mode with course.gpu_parameters"
+        )
+        args.mode = "full-gpu"
     try:
         books = find_notebooks(args.names)
     except ValueError as err:
@@ -54,7 +68,7 @@ def main(argv=None):
             nbformat.write(nb, path)
             where = "in place"
         else:
-            out = ROOT / "build" / args.mode / path.name
+            out = ROOT / "build" / args.mode.removesuffix("-gpu") / path.name
             out.parent.mkdir(parents=True, exist_ok=True)
             params = mode_parameters(nb, args.mode)
             execute_with_parameters(path, out, params)

@@ -61,22 +61,34 @@ def full_parameters(nb) -> dict:
     return dict(nb.metadata.get("course", {}).get("full_parameters", {}))
 
 
+def gpu_parameters(nb) -> dict:
+    """Full mode on a CUDA GPU: course.full_parameters, then course.gpu_parameters on top (larger
+    batches with their learning-rate rule, for notebooks whose full mode trains networks)."""
+    course = nb.metadata.get("course", {})
+    return dict(course.get("full_parameters", {})) | dict(
+        course.get("gpu_parameters", {})
+    )
+
+
 MODES = {
     "lecture": lambda nb: {},
     "smoke": smoke_parameters,
     "full": full_parameters,
+    "full-gpu": gpu_parameters,
 }
 
 
 def mode_parameters(nb, mode: str) -> dict:
-    """The parameter overrides of a run mode: lecture (the defaults), smoke (tests) or full (GPU, the real sizes)."""
+    """The parameter overrides of a run mode: lecture (the defaults), smoke (tests), full (the real sizes)
+    or full-gpu (the real sizes with a GPU's batch sizes)."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; use one of {sorted(MODES)}")
     values = MODES[mode](nb)
     unknown = sorted(set(values) - set(parameter_defaults(nb)))
     if unknown:
         raise ValueError(
-            f"course.{mode}_parameters names {unknown}, which the parameters cell does not define"
+            f"course.{mode.removeprefix('full-')}_parameters names {unknown}, which the parameters "
+            "cell does not define"
         )
     return values
 
