@@ -406,7 +406,9 @@ class _Warmup:
 
     def _set(self):
         share = min(1.0, (self.done + 1) / self.steps)
-        for group, target in zip(self.opt.param_groups, self.targets):
+        for group, target in zip(
+            self.opt.param_groups, self.targets, strict=True
+        ):
             group["lr"] = target * share
 
     def step(self):
