@@ -114,3 +114,45 @@ def test_gpu_run_script_refuses_an_unknown_option():
         "unknown option --fast (--smoke, --install-only, --skip-install)"
         in run.stdout
     )
+
+
+def test_h200_evidence_rows_come_from_the_stored_run(tmp_path):
+    """bench.h200_evidence recomputes the committed table from the stored H200 notebooks: per
+    update = seconds / updates, and the hand-written loop's updates = epochs x ceil(N_TRAIN/BATCH)."""
+    import pandas as pd
+
+    from bench.h200_evidence import main as evidence
+
+    out = tmp_path / "evidence.md"
+    assert evidence(["--out", str(out)]) == 0
+    fresh = pd.read_csv(out.with_suffix(".csv"))
+    committed = pd.read_csv(ROOT / "bench" / "results" / "h200_evidence.csv")
+    pd.testing.assert_frame_equal(fresh, committed)
+    by_batch = fresh[fresh["loop"] == "fit (Adam)"].set_index("batch")
+    assert list(by_batch.index) == [8, 32, 128]
+    assert by_batch.loc[8, "updates"] == 6250  # 10,000 images / 8, 5 epochs
+    assert by_batch.loc[8, "ms_per_update"] == pytest.approx(
+        by_batch.loc[8, "seconds"] / 6250 * 1e3, abs=0.01
+    )
+    sgd = fresh[fresh["loop"] == "07 train (SGD)"].iloc[0]
+    assert sgd["updates"] == 15 * 1719  # ceil(55,000 / 32) = 1,719 per epoch
+    assert "stopped in code cell" in out.read_text()
+
+
+def test_h200_evidence_names_a_missing_table(tmp_path):
+    import json
+
+    from bench.h200_evidence import rows_07
+
+    nb = json.loads(
+        (
+            ROOT / "bench/results/h200_2026-12-04/07_full_mode_partial.ipynb"
+        ).read_text()
+    )
+    nb["cells"] = [
+        c
+        for c in nb["cells"]
+        if not "".join(c["source"]).startswith("rows = {}\nfor bs in")
+    ]
+    with pytest.raises(ValueError, match="0 code cells start with"):
+        rows_07(nb)
