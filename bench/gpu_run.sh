@@ -55,7 +55,7 @@ else
   timeout 240 "$PY" -m bench.bench_gpu_training --compile --time-to-93 --rounds 3
 fi
 echo "bench_gpu_training: rc=$? in $((SECONDS - t0)) s"
-cp bench/results/gpu_training.md "$RESULTS/" 2>/dev/null
+cp bench/results/gpu_training.md bench/results/gpu_training.csv "$RESULTS/" 2>/dev/null
 
 mode=full
 [ "$SMOKE" = 1 ] && mode=smoke

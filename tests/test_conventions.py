@@ -13,6 +13,7 @@ from tools.notebook_tools import (
     BEGIN,
     END,
     full_parameters,
+    gpu_parameters,
     parameter_defaults,
     smoke_parameters,
     student_edition,
@@ -191,6 +192,36 @@ def test_parameters_and_smoke_values(path):
         assert type(v) is type(defaults[k]), (
             f"{k}: GPU value {v!r} has another type than {defaults[k]!r}"
         )
+
+
+# The notebooks whose full mode trains networks; on a CUDA GPU they run larger batches (issue 19).
+GPU_TRAINING = ("07", "09", "11")
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in BOOKS if p.name[:2] in GPU_TRAINING], ids=GPU_TRAINING
+)
+def test_gpu_full_mode_scales_batch_and_rate_together(path):
+    """A GPU batch larger than the lecture's carries its learning-rate rule: the rate is computed
+    with scale_lr from the batch-size parameter, and a warm-up parameter of at least one epoch."""
+    nb = load(path)
+    defaults, gpu = parameter_defaults(nb), gpu_parameters(nb)
+    batches = [k for k in gpu if k.endswith("BATCH_SIZE")]
+    assert batches, f"course.gpu_parameters sets no batch size: {gpu}"
+    for key in batches:
+        assert gpu[key] > defaults[key], (key, gpu[key], defaults[key])
+        scaled = re.findall(
+            rf"scale_lr\([^)]*\b{key}\b[^)]*\)",
+            "\n".join(c.source for c in nb.cells if c.cell_type == "code"),
+        )
+        assert scaled, f"no scale_lr(...) call reads {key}"
+    warmups = [k for k in gpu if k.endswith("WARMUP_EPOCHS")]
+    assert warmups and all(
+        gpu[k] >= 1 and defaults[k] == 0 for k in warmups
+    ), (
+        gpu,
+        {k: defaults.get(k) for k in warmups},
+    )
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=IDS)

@@ -19,6 +19,13 @@ from tools.notebook_tools import (
     tags,
 )
 
+
+def course_gpu_parameters(path):
+    """What full mode adds on a CUDA GPU (course.gpu_parameters), {} for most notebooks."""
+    nb = nbformat.read(path, as_version=4)
+    return dict(nb.metadata.get("course", {}).get("gpu_parameters", {}))
+
+
 BOOKS = course_notebooks()
 IDS = [p.stem for p in BOOKS]
 
@@ -50,3 +57,25 @@ def test_student_edition_runs_unanswered(path, tmp_path):
         assert (
             "👉" in text and "not answered yet" in text and "❌" not in text
         ), text
+
+
+GPU_BOOKS = [p for p in BOOKS if course_gpu_parameters(p)]
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", GPU_BOOKS, ids=[p.stem for p in GPU_BOOKS])
+def test_gpu_batch_sizes_run_at_smoke_size(path, tmp_path):
+    """Full mode on a GPU changes batch sizes, learning rates and warm-up (course.gpu_parameters):
+    that code path runs here on the CPU at smoke size, so a GPU run does not find its errors."""
+    instructor = nbformat.read(path, as_version=4)
+    gpu = course_gpu_parameters(path)
+    out = execute_with_parameters(
+        path, tmp_path / path.name, smoke_parameters(instructor) | gpu
+    )
+    text = "".join(cell_text(c) for c in out.cells)
+    if path.name.startswith("07"):
+        # §4 prints the carried-over rates: sqrt(512 / 32) = 4 times 0.05 and 0.003
+        assert (
+            "batch 512: lr SGD 0.2, Adam 0.012 (sqrt rule from batch 32); "
+            "warm-up epochs: 1"
+        ) in text
