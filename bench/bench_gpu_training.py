@@ -1,8 +1,8 @@
 """Where the arithmetic happens: the course's own training loop against batch size, CPU and GPU.
 
 Usage: .venv/bin/python -m bench.bench_gpu_training [--smoke] [--compile] [--time-to-93] [--rounds N]
-Part 1 (per update): helpers.training.train_one_epoch with notebook 07's SmallCNN (16-32-64
-filters, ~25k parameters), the same at 07's full-mode width (32-64-128) and a wider one
+Part 1 (per update): helpers.training.train_one_epoch with notebook 07's SmallCNN at its lecture
+width (8-16-32 filters, 7,234 parameters) and its full-mode width (32-64-128), and a wider one
 (64-128-256), on Fashion-MNIST, at batch sizes 8 to 512: milliseconds per update and images per
 second, on the CPU and (when there is one) on the GPU.
 Beside it, the loop as it was before (float(loss) after every batch: one host read per update)
@@ -52,7 +52,7 @@ COLUMNS = [
     "read_per_step_ms_per_update",
 ]
 NETWORKS = {
-    "07 SmallCNN 16-32-64": (16, 32, 64),
+    "07 lecture 8-16-32": (8, 16, 32),
     "07 full mode 32-64-128": (32, 64, 128),
     "wide 64-128-256": (64, 128, 256),
 }

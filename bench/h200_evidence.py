@@ -157,7 +157,8 @@ def main(argv=None):
         "## Time per update on the GPU (notebook 07, full mode)",
         "",
         "From the notebook's own printed results: the batch-size experiment (helpers.training.fit "
-        "with Adam on 10,000 images, 5 epochs; seconds are fit's training time) and the SGD/Adam "
+        "with Adam on 10,000 images, 5 epochs; seconds are fit's seconds per epoch summed: training "
+        "plus each epoch's validation on 5,000 images) and the SGD/Adam "
         "comparison (the notebook's hand-written loop, 15 epochs on 55,000 images; seconds include "
         "its per-epoch validation). Both loops then read the loss after every batch.",
         "",

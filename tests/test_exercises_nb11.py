@@ -47,6 +47,8 @@ def test_threshold(validation):
     assert ok is False and "false-positive rate" in msg
     ok, msg = evaluate("11.threshold", round(want, 1), **ctx)
     assert ok is False and "2 decimals" in msg
+    ok, msg = evaluate("11.threshold", 0, **ctx)
+    assert ok is False and "decimals" not in msg
     ok, msg = evaluate("11.threshold", "high", **ctx)
     assert ok is False and "number" in msg
 
@@ -100,6 +102,10 @@ def test_kappa():
     assert ok is False and "chance agreement" in msg
     ok, msg = evaluate("11.kappa", ("lower", round(want, 1)), **ctx)
     assert ok is False and "2 decimals" in msg
+    # a whole number is not a rounded answer: 1 for a kappa near 0.5 is wrong, not imprecise
+    assert 0.5 <= want < 1
+    ok, msg = evaluate("11.kappa", ("lower", 1), **ctx)
+    assert ok is False and "decimals" not in msg
     ok, msg = evaluate("11.kappa", ("lower", [[1, 2], [3, 4]]), **ctx)
     assert ok is False and "one number" in msg
 

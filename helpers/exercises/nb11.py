@@ -47,9 +47,12 @@ def matches(got: float, low: float, high: float | None = None) -> bool:
 
 
 def rounded_version(got: float, want: float) -> bool:
-    """True when got IS want rounded to fewer than 2 decimals (the only case for "give more decimals")."""
-    typed = decimals_typed(got)
-    return typed < 2 and round(want, typed) == got
+    """True when got IS want rounded to 1 decimal (the only case for "give more decimals").
+
+    A whole number is not counted: 0 or 1 says nothing about having computed the value (a kappa of
+    0.53 is not "1, rounded"); it gets the checker's usual hints instead.
+    """
+    return decimals_typed(got) == 1 and round(want, 1) == got
 
 
 def best_sensitivity(scores, labels, max_fpr):
