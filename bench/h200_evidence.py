@@ -163,16 +163,7 @@ def main(argv=None):
         "its per-epoch validation). Both loops then read the loss after every batch.",
         "",
         *markdown_table(
-            [
-                "device",
-                "network",
-                "loop",
-                "batch",
-                "updates",
-                "seconds",
-                "ms / update",
-                "images / s",
-            ],
+            [c.replace("_per_", " / ").replace("_", " ") for c in COLUMNS],
             [
                 [*r[:5], f"{r[5]:.1f}", f"{r[6]:.2f}", f"{r[7]:,}"]
                 for r in rows
