@@ -12,16 +12,17 @@ Notebook 07 §8 shows these rows beside the CPU rows of bench/results/gpu_traini
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
 import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 
 from bench.common import markdown_table, write_result
 from tools.cell_times import table as cell_time_table
+from tools.notebook_tools import parameter_defaults
 from tools.project import BENCH_RESULTS
 
 RUN = BENCH_RESULTS / "h200_2026-12-04"
@@ -65,20 +66,14 @@ def _text(cell: dict) -> str:
     return "\n".join(parts)
 
 
-def parameter(nb: dict, name: str):
+def parameter(nb, name: str):
     """A parameter's value in that run: papermill's injected value, else the parameters cell's."""
-    injected = nb["metadata"].get("papermill", {}).get("parameters", {})
-    if name in injected:
-        return injected[name]
-    cell = next(
-        c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])
+    values = parameter_defaults(nb) | dict(
+        nb.metadata.get("papermill", {}).get("parameters", {})
     )
-    match = re.search(
-        rf"^{name}\s*=\s*([0-9.e+-]+)", "".join(cell["source"]), re.M
-    )
-    if not match:
+    if name not in values:
         raise ValueError(f"the run's parameters do not set {name}")
-    return float(match.group(1))
+    return values[name]
 
 
 def rows_07(nb: dict) -> list[list]:
@@ -140,7 +135,7 @@ def main(argv=None):
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args(argv)
     run = Path(args.run)
-    nb07 = json.loads((run / "07_full_mode_partial.ipynb").read_text("utf-8"))
+    nb07 = nbformat.read(run / "07_full_mode_partial.ipynb", as_version=4)
     rows = rows_07(nb07)
     out = Path(args.out)
     pd.DataFrame(rows, columns=COLUMNS).to_csv(

@@ -140,14 +140,11 @@ def test_h200_evidence_rows_come_from_the_stored_run(tmp_path):
 
 
 def test_h200_evidence_names_a_missing_table(tmp_path):
-    import json
-
     from bench.h200_evidence import rows_07
 
-    nb = json.loads(
-        (
-            ROOT / "bench/results/h200_2026-12-04/07_full_mode_partial.ipynb"
-        ).read_text()
+    nb = nbformat.read(
+        ROOT / "bench/results/h200_2026-12-04/07_full_mode_partial.ipynb",
+        as_version=4,
     )
     nb["cells"] = [
         c
